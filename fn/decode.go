@@ -1,0 +1,251 @@
+package fn
+
+import (
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// FieldError is one problem of a CocoConfig, at a field path such as
+// spec.shims[1].snapshotter.
+type FieldError struct {
+	Path    string
+	Value   any
+	Message string
+}
+
+// Error renders the problem as "path: message".
+func (e FieldError) Error() string { return e.Path + ": " + e.Message }
+
+// problems collects FieldErrors in the order they are found.
+type problems []FieldError
+
+func (p *problems) add(path string, value any, format string, args ...any) {
+	*p = append(*p, FieldError{Path: path, Value: value, Message: fmt.Sprintf(format, args...)})
+}
+
+// decodeStrict decodes a CocoConfig from its generic form. Every field that
+// does not exist, and every value of the wrong type, is reported with its path;
+// the CocoConfig is returned only when there is none.
+func decodeStrict(m map[string]any) (*CocoConfig, problems) {
+	var errs problems
+	checkValue(m, reflect.TypeFor[CocoConfig](), "", &errs)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+
+	raw, err := json.Marshal(m)
+	if err != nil {
+		errs.add("", nil, "encode: %v", err)
+		return nil, errs
+	}
+
+	var cfg CocoConfig
+	if err := json.Unmarshal(raw, &cfg); err != nil {
+		errs.add("", nil, "decode: %v", err)
+		return nil, errs
+	}
+
+	return &cfg, nil
+}
+
+var jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+
+// checkValue reports where v, a value decoded from YAML, does not fit type t.
+func checkValue(v any, t reflect.Type, path string, errs *problems) {
+	if v == nil {
+		return
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+		return
+	}
+
+	switch t.Kind() {
+	case reflect.Struct:
+		checkStruct(v, t, path, errs)
+	case reflect.Map:
+		checkMap(v, t, path, errs)
+	case reflect.Slice:
+		checkSlice(v, t, path, errs)
+	default:
+		checkScalar(v, t, path, errs)
+	}
+}
+
+func checkStruct(v any, t reflect.Type, path string, errs *problems) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		errs.add(path, v, "got %s, want a mapping of fields", describe(v))
+		return
+	}
+
+	fields := jsonFields(t)
+	for _, key := range sortedKeys(m) {
+		ft, known := fields[key]
+		if !known {
+			errs.add(join(path, key), nil, "unknown field %q%s; allowed fields: %s",
+				key, suggest(key, fields), strings.Join(sortedKeys(fields), ", "))
+			continue
+		}
+		checkValue(m[key], ft, join(path, key), errs)
+	}
+}
+
+func checkMap(v any, t reflect.Type, path string, errs *problems) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		errs.add(path, v, "got %s, want a mapping", describe(v))
+		return
+	}
+
+	for _, key := range sortedKeys(m) {
+		checkValue(m[key], t.Elem(), join(path, key), errs)
+	}
+}
+
+func checkSlice(v any, t reflect.Type, path string, errs *problems) {
+	s, ok := v.([]any)
+	if !ok {
+		errs.add(path, v, "got %s, want a list", describe(v))
+		return
+	}
+
+	for i, elem := range s {
+		checkValue(elem, t.Elem(), fmt.Sprintf("%s[%d]", path, i), errs)
+	}
+}
+
+func checkScalar(v any, t reflect.Type, path string, errs *problems) {
+	var ok bool
+	switch t.Kind() {
+	case reflect.String:
+		_, ok = v.(string)
+	case reflect.Bool:
+		_, ok = v.(bool)
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		_, ok = v.(int)
+	default:
+		ok = true
+	}
+
+	if !ok {
+		errs.add(path, v, "got %s, want %s", describe(v), kindName(t.Kind()))
+	}
+}
+
+// jsonFields maps the JSON names of t's fields to their types, including the
+// fields of embedded structs.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	fields := make(map[string]reflect.Type, t.NumField())
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-" || !f.IsExported():
+		case f.Anonymous && name == "":
+			for k, ft := range jsonFields(f.Type) {
+				fields[k] = ft
+			}
+		case name == "":
+			fields[f.Name] = f.Type
+		default:
+			fields[name] = f.Type
+		}
+	}
+
+	return fields
+}
+
+func describe(v any) string {
+	switch v := v.(type) {
+	case string:
+		return fmt.Sprintf("string %q", v)
+	case bool:
+		return fmt.Sprintf("boolean %v", v)
+	case int, float64:
+		return fmt.Sprintf("number %v", v)
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a mapping"
+	default:
+		return fmt.Sprintf("%T", v)
+	}
+}
+
+func kindName(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "a string (quote numbers and booleans)"
+	case reflect.Bool:
+		return "a boolean (true or false)"
+	default:
+		return "an integer"
+	}
+}
+
+// join appends a mapping key to a field path; keys with dots or slashes, such
+// as label names, are written in brackets.
+func join(path, key string) string {
+	if strings.ContainsAny(key, "./[] ") {
+		return fmt.Sprintf("%s[%q]", path, key)
+	}
+	if path == "" {
+		return key
+	}
+
+	return path + "." + key
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+
+	return keys
+}
+
+// suggest returns `, did you mean "x"?` for the closest allowed name, if close.
+func suggest[V any](key string, allowed map[string]V) string {
+	best, bestDist := "", 3
+	for _, name := range sortedKeys(allowed) {
+		if d := distance(strings.ToLower(key), strings.ToLower(name)); d < bestDist {
+			best, bestDist = name, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+
+	return prev[len(b)]
+}

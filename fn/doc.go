@@ -1,0 +1,12 @@
+// Package fn is the KRM side of coco-fn: the CocoConfig API, its strict
+// decoding, defaults and validation, and the ResourceList processor that
+// upserts the generated install into the list.
+//
+// A kustomize generator or a kpt pipeline hands the processor a ResourceList:
+//
+//	ok, err := fn.Process(resourceList)
+//
+// The CocoConfig comes as the functionConfig or, when there is none, as items
+// of the list. Every problem in it comes back as an error result naming the
+// field, and no object is generated until all of them are fixed.
+package fn

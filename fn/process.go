@@ -1,0 +1,261 @@
+package fn
+
+import (
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
+	"github.com/coco-fn/coco-fn/generators"
+)
+
+// Annotations coco-fn reads and writes.
+const (
+	// OwnerAnnotation names, on every generated object, the CocoConfig it was
+	// generated from; the next run replaces exactly those objects.
+	OwnerAnnotation = Group + "/config"
+
+	localConfigAnnotation = "config.kubernetes.io/local-config"
+	pathAnnotation        = "internal.config.kubernetes.io/path"
+	legacyPathAnnotation  = "config.kubernetes.io/path"
+	indexAnnotation       = "internal.config.kubernetes.io/index"
+	legacyIndexAnnotation = "config.kubernetes.io/index"
+)
+
+// install is one CocoConfig of the list and what it generates.
+type install struct {
+	source  *fn.KubeObject
+	owner   string
+	plan    generators.Plan
+	objects []*fn.KubeObject
+}
+
+// Process generates the install of every CocoConfig in the ResourceList and
+// upserts it: objects a CocoConfig generated on an earlier run are replaced,
+// everything else passes through untouched. On any error result the items
+// are left exactly as they came.
+func Process(rl *fn.ResourceList) (bool, error) {
+	sources, err := configSources(rl)
+	if err != nil {
+		return fail(rl, fn.Results{fn.ErrorConfigObjectResult(err, rl.FunctionConfig)})
+	}
+
+	if len(sources) == 0 {
+		rl.Results = append(rl.Results, fn.GeneralResult(
+			"no CocoConfig found in functionConfig or items; nothing generated", fn.Warning))
+		return true, nil
+	}
+
+	installs, results := loadAll(sources)
+	if len(results) == 0 {
+		results = checkCollisions(installs, rl.Items)
+	}
+	if hasErrors(results) {
+		return fail(rl, results)
+	}
+
+	rl.Results = append(rl.Results, results...)
+	upsert(rl, installs)
+
+	return true, nil
+}
+
+// fail records the results and returns them as the error, so that the
+// caller exits non-zero and prints them on stderr too.
+func fail(rl *fn.ResourceList, results fn.Results) (bool, error) {
+	rl.Results = append(rl.Results, results...)
+
+	var errs fn.Results
+	for _, r := range results {
+		if r.Severity == fn.Error {
+			errs = append(errs, r)
+		}
+	}
+
+	return false, errs
+}
+
+func hasErrors(results fn.Results) bool { return results.ExitCode() != 0 }
+
+// configSources returns the CocoConfigs to generate: the functionConfig when
+// it is one, otherwise every CocoConfig among the items. An empty
+// functionConfig, or kpt's empty placeholder ConfigMap, counts as none.
+func configSources(rl *fn.ResourceList) ([]*fn.KubeObject, error) {
+	fc := rl.FunctionConfig
+	switch {
+	case fc == nil || fc.IsEmpty() || isPlaceholder(fc):
+		return rl.Items.Where(isCocoConfig), nil
+	case isCocoConfig(fc):
+		return []*fn.KubeObject{fc}, nil
+	default:
+		return nil, fmt.Errorf("functionConfig is a %s %s; want a %s of %s, or none to "+
+			"generate every %s among the items", fc.GetAPIVersion(), fc.GetKind(), Kind, APIVersion, Kind)
+	}
+}
+
+func isCocoConfig(o *fn.KubeObject) bool {
+	group, _, _ := strings.Cut(o.GetAPIVersion(), "/")
+	return o.GetKind() == Kind && group == Group
+}
+
+func isPlaceholder(o *fn.KubeObject) bool {
+	if o.GetKind() != "ConfigMap" || o.GetAPIVersion() != "v1" {
+		return false
+	}
+	data, _, _ := o.NestedStringMap("data")
+
+	return len(data) == 0
+}
+
+// owner identifies a CocoConfig in the OwnerAnnotation of its objects.
+func owner(o *fn.KubeObject) string {
+	if ns := o.GetNamespace(); ns != "" {
+		return ns + "/" + o.GetName()
+	}
+
+	return o.GetName()
+}
+
+// loadAll decodes, validates and generates every CocoConfig. It returns the
+// error results of all of them, or one info result per CocoConfig.
+func loadAll(sources []*fn.KubeObject) ([]install, fn.Results) {
+	var installs []install
+	var errs, infos fn.Results
+	for _, src := range sources {
+		in, problems, err := load(src)
+		switch {
+		case err != nil:
+			errs = append(errs, fn.ErrorConfigObjectResult(err, src))
+		case len(problems) > 0:
+			errs = append(errs, fieldResults(src, problems)...)
+		default:
+			installs = append(installs, in)
+			infos = append(infos, fn.ConfigObjectResult(summary(in), src, fn.Info))
+		}
+	}
+
+	if len(errs) > 0 {
+		return nil, errs
+	}
+
+	return installs, infos
+}
+
+func load(src *fn.KubeObject) (install, problems, error) {
+	m, err := src.CopyToResourceNode().Map()
+	if err != nil {
+		return install{}, nil, fmt.Errorf("read %s: %w", Kind, err)
+	}
+
+	cfg, errs := decodeStrict(m)
+	if len(errs) > 0 {
+		return install{}, errs, nil
+	}
+	if cfg.APIVersion != APIVersion {
+		errs.add("apiVersion", cfg.APIVersion, "unknown version %q; allowed: %s",
+			cfg.APIVersion, APIVersion)
+		return install{}, errs, nil
+	}
+
+	plan, errs := resolve(cfg)
+	if len(errs) > 0 {
+		return install{}, errs, nil
+	}
+
+	in := install{source: src, owner: owner(src), plan: plan}
+	in.objects, err = build(in)
+
+	return in, nil, err
+}
+
+// build generates the objects of one install, annotated with their owner and,
+// in a kpt package, with the file they belong in next to the CocoConfig.
+func build(in install) ([]*fn.KubeObject, error) {
+	dir := packageDir(in.source)
+	indexes := map[string]int{}
+
+	var objects []*fn.KubeObject
+	for _, g := range generators.Generate(in.plan) {
+		obj, err := toKubeObject(g.Object)
+		if err != nil {
+			return nil, err
+		}
+		if err := obj.SetAnnotation(OwnerAnnotation, in.owner); err != nil {
+			return nil, err
+		}
+		if dir != "" {
+			file := path.Join(dir, g.File)
+			if err := setFile(obj, file, indexes[file]); err != nil {
+				return nil, err
+			}
+			indexes[file]++
+		}
+		objects = append(objects, obj)
+	}
+
+	return objects, nil
+}
+
+// packageDir is the directory, relative to the kpt package, that receives the
+// objects of a CocoConfig: a folder named after it, beside its own file. It is
+// empty outside kpt, where the CocoConfig has no file.
+func packageDir(src *fn.KubeObject) string {
+	file := src.GetAnnotation(pathAnnotation)
+	if file == "" {
+		file = src.GetAnnotation(legacyPathAnnotation)
+	}
+	if file == "" {
+		return ""
+	}
+
+	return path.Join(path.Dir(file), src.GetName())
+}
+
+func setFile(obj *fn.KubeObject, file string, index int) error {
+	for k, v := range map[string]string{
+		pathAnnotation:        file,
+		legacyPathAnnotation:  file,
+		indexAnnotation:       strconv.Itoa(index),
+		legacyIndexAnnotation: strconv.Itoa(index),
+	} {
+		if err := obj.SetAnnotation(k, v); err != nil {
+			return err
+		}
+	}
+
+	return nil
+}
+
+func summary(in install) string {
+	counts := map[string]int{}
+	var kinds []string
+	for _, o := range in.objects {
+		if counts[o.GetKind()] == 0 {
+			kinds = append(kinds, o.GetKind())
+		}
+		counts[o.GetKind()]++
+	}
+
+	parts := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
+	}
+
+	return fmt.Sprintf("generated %s for %s with kata-deploy %s in namespace %s",
+		strings.Join(parts, ", "), in.plan.Architecture.Name, in.plan.Release.Version,
+		in.plan.Namespace)
+}
+
+// fieldResults turns problems into error results that point at the field.
+func fieldResults(src *fn.KubeObject, errs problems) fn.Results {
+	results := make(fn.Results, 0, len(errs))
+	for _, e := range errs {
+		r := fn.ConfigObjectResult(e.Message, src, fn.Error)
+		r.Field = &fn.Field{Path: e.Path, CurrentValue: e.Value}
+		results = append(results, r)
+	}
+
+	return results
+}
