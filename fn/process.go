@@ -39,7 +39,7 @@ type install struct {
 func Process(rl *fn.ResourceList) (bool, error) {
 	sources, err := configSources(rl)
 	if err != nil {
-		return fail(rl, fn.Results{fn.ErrorConfigObjectResult(err, rl.FunctionConfig)})
+		return fail(rl, fn.Results{objectResult(err.Error(), rl.FunctionConfig, fn.Error)})
 	}
 
 	if len(sources) == 0 {
@@ -49,8 +49,8 @@ func Process(rl *fn.ResourceList) (bool, error) {
 	}
 
 	installs, results := loadAll(sources)
-	if len(results) == 0 {
-		results = checkCollisions(installs, rl.Items)
+	if !hasErrors(results) {
+		results = append(results, checkCollisions(installs, rl.Items)...)
 	}
 	if hasErrors(results) {
 		return fail(rl, results)
@@ -90,8 +90,8 @@ func configSources(rl *fn.ResourceList) ([]*fn.KubeObject, error) {
 	case isCocoConfig(fc):
 		return []*fn.KubeObject{fc}, nil
 	default:
-		return nil, fmt.Errorf("functionConfig is a %s %s; want a %s of %s, or none to "+
-			"generate every %s among the items", fc.GetAPIVersion(), fc.GetKind(), Kind, APIVersion, Kind)
+		return nil, fmt.Errorf("functionConfig is a %s (%s); want a %s (%s), or none to "+
+			"generate every %s among the items", fc.GetKind(), fc.GetAPIVersion(), Kind, APIVersion, Kind)
 	}
 }
 
@@ -127,12 +127,12 @@ func loadAll(sources []*fn.KubeObject) ([]install, fn.Results) {
 		in, problems, err := load(src)
 		switch {
 		case err != nil:
-			errs = append(errs, fn.ErrorConfigObjectResult(err, src))
+			errs = append(errs, objectResult(err.Error(), src, fn.Error))
 		case len(problems) > 0:
 			errs = append(errs, fieldResults(src, problems)...)
 		default:
 			installs = append(installs, in)
-			infos = append(infos, fn.ConfigObjectResult(summary(in), src, fn.Info))
+			infos = append(infos, objectResult(summary(in), src, fn.Info))
 		}
 	}
 
@@ -202,10 +202,7 @@ func build(in install) ([]*fn.KubeObject, error) {
 // objects of a CocoConfig: a folder named after it, beside its own file. It is
 // empty outside kpt, where the CocoConfig has no file.
 func packageDir(src *fn.KubeObject) string {
-	file := src.GetAnnotation(pathAnnotation)
-	if file == "" {
-		file = src.GetAnnotation(legacyPathAnnotation)
-	}
+	file := filePath(src)
 	if file == "" {
 		return ""
 	}
@@ -213,14 +210,24 @@ func packageDir(src *fn.KubeObject) string {
 	return path.Join(path.Dir(file), src.GetName())
 }
 
+// filePath is the file an object was read from, in a kpt package.
+func filePath(o *fn.KubeObject) string {
+	if file := o.GetAnnotation(pathAnnotation); file != "" {
+		return file
+	}
+
+	return o.GetAnnotation(legacyPathAnnotation)
+}
+
 func setFile(obj *fn.KubeObject, file string, index int) error {
-	for k, v := range map[string]string{
-		pathAnnotation:        file,
-		legacyPathAnnotation:  file,
-		indexAnnotation:       strconv.Itoa(index),
-		legacyIndexAnnotation: strconv.Itoa(index),
-	} {
-		if err := obj.SetAnnotation(k, v); err != nil {
+	annotations := [][2]string{
+		{pathAnnotation, file},
+		{legacyPathAnnotation, file},
+		{indexAnnotation, strconv.Itoa(index)},
+		{legacyIndexAnnotation, strconv.Itoa(index)},
+	}
+	for _, kv := range annotations {
+		if err := obj.SetAnnotation(kv[0], kv[1]); err != nil {
 			return err
 		}
 	}
@@ -248,11 +255,30 @@ func summary(in install) string {
 		in.plan.Namespace)
 }
 
+// objectResult is a result about one object, naming its file when it has one.
+func objectResult(msg string, obj *fn.KubeObject, severity fn.Severity) *fn.Result {
+	r := &fn.Result{
+		Message:  msg,
+		Severity: severity,
+		ResourceRef: &fn.ResourceRef{
+			APIVersion: obj.GetAPIVersion(),
+			Kind:       obj.GetKind(),
+			Name:       obj.GetName(),
+			Namespace:  obj.GetNamespace(),
+		},
+	}
+	if file := filePath(obj); file != "" {
+		r.File = &fn.File{Path: file, Index: max(obj.IndexAnnotation(), 0)}
+	}
+
+	return r
+}
+
 // fieldResults turns problems into error results that point at the field.
 func fieldResults(src *fn.KubeObject, errs problems) fn.Results {
 	results := make(fn.Results, 0, len(errs))
 	for _, e := range errs {
-		r := fn.ConfigObjectResult(e.Message, src, fn.Error)
+		r := objectResult(e.Message, src, fn.Error)
 		r.Field = &fn.Field{Path: e.Path, CurrentValue: e.Value}
 		results = append(results, r)
 	}

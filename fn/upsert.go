@@ -38,7 +38,7 @@ func checkCollisions(installs []install, items fn.KubeObjects) fn.Results {
 		for _, o := range in.objects {
 			id := idOf(o)
 			if other, dup := generatedBy[id]; dup {
-				results = append(results, fn.ConfigObjectResult(fmt.Sprintf(
+				results = append(results, objectResult(fmt.Sprintf(
 					"CocoConfigs %q and %q both generate %s; give one of them another "+
 						"spec.multiInstallSuffix, spec.name or spec.namespace", other, in.owner, id),
 					in.source, fn.Error))
@@ -55,7 +55,7 @@ func checkCollisions(installs []install, items fn.KubeObjects) fn.Results {
 		if !generated || regenerated[item.GetAnnotation(OwnerAnnotation)] {
 			continue
 		}
-		results = append(results, fn.ConfigObjectResult(fmt.Sprintf(
+		results = append(results, objectResult(fmt.Sprintf(
 			"CocoConfig %q would replace %s, which it did not generate; rename or remove one of them",
 			by, id), item, fn.Error))
 	}
