@@ -3,7 +3,7 @@
 GO      ?= go
 BIN     := bin
 IMAGE   ?= localhost/coco-fn:dev
-GOFLAGS := -trimpath -buildvcs=false
+BUILDFLAGS := -trimpath -buildvcs=false
 
 .PHONY: render build image tools cluster test unit golden bench clean
 
@@ -13,10 +13,10 @@ render: build $(BIN)/kustomize
 
 ## build: the static coco-fn binary, at bin/coco-fn
 build:
-	CGO_ENABLED=0 $(GO) build $(GOFLAGS) -o $(BIN)/coco-fn .
+	@CGO_ENABLED=0 $(GO) build $(BUILDFLAGS) -o $(BIN)/coco-fn .
 
 $(BIN)/kustomize:
-	test/tools/install.sh
+	@test/tools/install.sh kustomize
 
 ## image: a FROM scratch container image of coco-fn, built with podman
 image: build
@@ -24,7 +24,7 @@ image: build
 
 ## tools: kustomize, podman and runc, where missing (kpt must be on PATH)
 tools:
-	test/tools/install.sh
+	@test/tools/install.sh
 
 ## cluster: kube-apiserver and etcd for the end-to-end tests, in bin/
 cluster:

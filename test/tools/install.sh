@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# install.sh installs what the end-to-end tests run, where it is missing:
+# install.sh [TOOL...] installs what the end-to-end tests run, where missing:
 #   bin/kustomize   the kustomize CLI, built with go install
 #   podman, runc    from Debian packages, when run as root (container tests)
 # kpt cannot be built from the Go module proxy; it must already be on PATH.
@@ -23,7 +23,7 @@ install_kustomize() {
 	if [[ "${have}" == "${kustomize_version}" ]]; then
 		return
 	fi
-	echo "installing bin/kustomize ${kustomize_version}"
+	echo "installing bin/kustomize ${kustomize_version}" >&2
 	GOBIN="${root}/bin" GOFLAGS=-buildvcs=false \
 		go install "sigs.k8s.io/kustomize/kustomize/v5@${kustomize_version}"
 }
@@ -32,7 +32,7 @@ install_podman() {
 	if command -v podman >/dev/null && command -v runc >/dev/null; then
 		:
 	elif [[ "$(id -u)" == "0" ]] && command -v apt-get >/dev/null; then
-		echo "installing podman and runc from Debian packages"
+		echo "installing podman and runc from Debian packages" >&2
 		apt-get update -qq
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman runc >/dev/null
 	else
@@ -53,6 +53,14 @@ check_kpt() {
 	command -v kpt >/dev/null || fail_or_warn "kpt is not on PATH; install kpt 1.0.0-beta.56 or later"
 }
 
-install_kustomize
-install_podman
-check_kpt
+# With arguments, only the named tools: kustomize, podman, kpt.
+for tool in "${@:-kustomize podman kpt}"; do
+	for t in ${tool}; do
+		case "${t}" in
+		kustomize) install_kustomize ;;
+		podman) install_podman ;;
+		kpt) check_kpt ;;
+		*) echo "error: unknown tool ${t}; known: kustomize podman kpt" >&2; exit 2 ;;
+		esac
+	done
+done
