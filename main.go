@@ -1,9 +1,12 @@
 // Command coco-fn is a KRM function that generates the complete Confidential
 // Containers install from a CocoConfig. It reads a ResourceList on stdin and
-// writes one on stdout; see README.md.
+// writes one on stdout; problems go to the list's results, and also to
+// stderr, and make it exit 1. See README.md.
 package main
 
 import (
+	"fmt"
+	"io"
 	"os"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -11,8 +14,31 @@ import (
 	cocofn "github.com/coco-fn/coco-fn/fn"
 )
 
+const usage = `usage: coco-fn < resource-list.yaml > resource-list.yaml
+
+coco-fn is a KRM function: it reads a ResourceList on stdin and writes one on
+stdout, with the install of every CocoConfig added. Run it through kustomize
+(generators:) or kpt (fn render, fn eval); README.md has the field reference.
+`
+
 func main() {
-	if err := fn.AsMain(fn.ResourceListProcessorFunc(cocofn.Process)); err != nil {
+	if len(os.Args) > 1 && (os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help") {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+
+	in, err := io.ReadAll(os.Stdin)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "coco-fn: read stdin: %v\n", err)
+		os.Exit(1)
+	}
+
+	out, err := fn.Run(fn.ResourceListProcessorFunc(cocofn.Process), in)
+	if _, writeErr := os.Stdout.Write(out); writeErr != nil && err == nil {
+		err = writeErr
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "coco-fn: %v\n", err)
 		os.Exit(1)
 	}
 }

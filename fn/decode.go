@@ -14,6 +14,8 @@ type FieldError struct {
 	Path    string
 	Value   any
 	Message string
+
+	unknownField bool
 }
 
 // Error renders the problem as "path: message".
@@ -27,13 +29,16 @@ func (p *problems) add(path string, value any, format string, args ...any) {
 }
 
 // decodeStrict decodes a CocoConfig from its generic form. Every field that
-// does not exist, and every value of the wrong type, is reported with its path;
-// the CocoConfig is returned only when there is none.
+// does not exist, and every value of the wrong type, is reported with its
+// path. Unknown fields alone do not stop decoding, so that the caller can
+// report the problems of the known fields too; a wrong type does.
 func decodeStrict(m map[string]any) (*CocoConfig, problems) {
 	var errs problems
 	checkValue(m, reflect.TypeFor[CocoConfig](), "", &errs)
-	if len(errs) > 0 {
-		return nil, errs
+	for _, e := range errs {
+		if !e.unknownField {
+			return nil, errs
+		}
 	}
 
 	raw, err := json.Marshal(m)
@@ -48,7 +53,7 @@ func decodeStrict(m map[string]any) (*CocoConfig, problems) {
 		return nil, errs
 	}
 
-	return &cfg, nil
+	return &cfg, errs
 }
 
 var jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
@@ -90,6 +95,7 @@ func checkStruct(v any, t reflect.Type, path string, errs *problems) {
 		if !known {
 			errs.add(join(path, key), nil, "unknown field %q%s; allowed fields: %s",
 				key, suggest(key, fields), strings.Join(sortedKeys(fields), ", "))
+			(*errs)[len(*errs)-1].unknownField = true
 			continue
 		}
 		checkValue(m[key], ft, join(path, key), errs)

@@ -150,7 +150,7 @@ func load(src *fn.KubeObject) (install, problems, error) {
 	}
 
 	cfg, errs := decodeStrict(m)
-	if len(errs) > 0 {
+	if cfg == nil {
 		return install{}, errs, nil
 	}
 	if cfg.APIVersion != APIVersion {
@@ -159,8 +159,8 @@ func load(src *fn.KubeObject) (install, problems, error) {
 		return install{}, errs, nil
 	}
 
-	plan, errs := resolve(cfg)
-	if len(errs) > 0 {
+	plan, invalid := resolve(cfg)
+	if errs = append(errs, invalid...); len(errs) > 0 {
 		return install{}, errs, nil
 	}
 
