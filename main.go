@@ -23,8 +23,8 @@ stdout, with the install of every CocoConfig added. Run it through kustomize
 
 func main() {
 	if len(os.Args) > 1 && (os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help") {
-		fmt.Fprint(os.Stderr, usage)
-		os.Exit(2)
+		fmt.Print(usage)
+		return
 	}
 
 	in, err := io.ReadAll(os.Stdin)

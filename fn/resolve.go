@@ -35,6 +35,8 @@ func resolve(cfg *CocoConfig) (generators.Plan, problems) {
 	if cfg.Metadata.Name == "" {
 		errs.add("metadata.name", nil, "must be set")
 	}
+	checkPattern(&errs, "metadata.name", cfg.Metadata.Name, dnsSubdomain,
+		"a DNS subdomain (lower-case letters, digits, '-' and '.'); it names a folder in kpt packages")
 
 	release, relOK := lookup(&errs, "spec.kataDeployVersion", s.KataDeployVersion,
 		generators.DefaultRelease, generators.Releases, generators.ReleaseVersions())
