@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 
@@ -15,6 +16,7 @@ import (
 )
 
 const usage = `usage: coco-fn < resource-list.yaml > resource-list.yaml
+       coco-fn --version
 
 coco-fn is a KRM function: it reads a ResourceList on stdin and writes one on
 stdout, with the install of every CocoConfig added. Run it through kustomize
@@ -22,9 +24,8 @@ stdout, with the install of every CocoConfig added. Run it through kustomize
 `
 
 func main() {
-	if len(os.Args) > 1 && (os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help") {
-		fmt.Print(usage)
-		return
+	if len(os.Args) > 1 {
+		os.Exit(command(os.Args[1:]))
 	}
 
 	in, err := io.ReadAll(os.Stdin)
@@ -41,4 +42,28 @@ func main() {
 		fmt.Fprintf(os.Stderr, "coco-fn: %v\n", err)
 		os.Exit(1)
 	}
+}
+
+// command answers --help and --version; coco-fn takes no other arguments.
+func command(args []string) int {
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Print(usage)
+		return 0
+	case "--version", "version":
+		fmt.Println("coco-fn", version())
+		return 0
+	default:
+		fmt.Fprintf(os.Stderr, "coco-fn: unknown argument %q\n\n%s", args[0], usage)
+		return 2
+	}
+}
+
+// version is the module version the binary was built from, or "(devel)".
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+
+	return "(devel)"
 }

@@ -8,10 +8,18 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/coco-fn/coco-fn/generators"
 )
 
 // checkScheduling checks the fields that reach the DaemonSet's pod spec.
-func checkScheduling(errs *problems, s CocoConfigSpec) {
+func checkScheduling(errs *problems, s CocoConfigSpec, arch generators.Architecture) {
+	if v, set := s.NodeSelector[generators.ArchLabel]; set && arch.NodeArch != "" {
+		errs.add(join("spec.nodeSelector", generators.ArchLabel), v, "the %s profile already "+
+			"selects %s nodes, and its RuntimeClasses too; choose the profile with spec.architecture",
+			arch.Name, arch.NodeArch)
+	}
+
 	for _, key := range sortedKeys(s.NodeSelector) {
 		path := join("spec.nodeSelector", key)
 		for _, msg := range validation.IsQualifiedName(key) {
@@ -55,29 +63,53 @@ func checkToleration(errs *problems, path string, t corev1.Toleration) {
 			errs.add(path+".key", t.Key, "invalid taint key %q: %s", t.Key, msg)
 		}
 	}
+	for _, msg := range validation.IsValidLabelValue(t.Value) {
+		errs.add(path+".value", t.Value, "invalid taint value %q: %s", t.Value, msg)
+	}
+	if t.TolerationSeconds != nil && t.Effect != corev1.TaintEffectNoExecute {
+		errs.add(path+".tolerationSeconds", *t.TolerationSeconds,
+			"only allowed with effect NoExecute, not %q", t.Effect)
+	}
 }
 
 var (
 	// annotationName is what a kata hypervisor annotation name looks like. The
 	// node script writes each name into a sed expression and a TOML list.
-	annotationName = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	annotationName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
 	hostOS         = regexp.MustCompile(`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
 	absolutePath   = regexp.MustCompile(`^(/[A-Za-z0-9._-]+)+/?$`)
 )
 
 // unsafeForScript lists what the node script cannot carry through its sed
-// expressions and TOML strings: delimiters, quotes, escapes and white space.
+// expressions and TOML strings, besides white space and anything that is not
+// printable ASCII: delimiters, quotes and escapes.
 const unsafeForScript = "|&\\'\"`$;<>"
+
+// Length limits of the values the node script writes into the kata
+// configuration of every node.
+const (
+	maxProxyLength       = 2048
+	maxNoProxyLength     = 8192
+	maxPathLength        = 256
+	maxAnnotations       = 64
+	maxHostOSLength      = 63
+	firstPrintable, last = '!', '~'
+)
 
 // checkNodeScriptValues checks the values the node script pastes into the kata
 // configuration: a value that breaks its sed or TOML quoting would corrupt the
 // configuration on every node, so such values are refused here.
 func checkNodeScriptValues(errs *problems, s CocoConfigSpec) {
+	if n := len(s.AllowedHypervisorAnnotations); n > maxAnnotations {
+		errs.add("spec.allowedHypervisorAnnotations", n, "lists %d annotations; at most %d allowed",
+			n, maxAnnotations)
+	}
+
 	seen := map[string]bool{}
 	for i, name := range s.AllowedHypervisorAnnotations {
 		path := fmt.Sprintf("spec.allowedHypervisorAnnotations[%d]", i)
 		checkPattern(errs, path, name, annotationName,
-			"an annotation name (letters, digits, '_', '.', '-')")
+			"an annotation name (letters, digits, '_', '.', '-'; at most 128)")
 		if name == "" {
 			errs.add(path, name, "must not be empty")
 		}
@@ -87,24 +119,35 @@ func checkNodeScriptValues(errs *problems, s CocoConfigSpec) {
 		seen[name] = true
 	}
 
-	checkProxy(errs, "spec.agent.httpsProxy", s.Agent.HTTPSProxy)
-	checkProxy(errs, "spec.agent.noProxy", s.Agent.NoProxy)
+	checkProxy(errs, "spec.agent.httpsProxy", s.Agent.HTTPSProxy, maxProxyLength)
+	checkProxy(errs, "spec.agent.noProxy", s.Agent.NoProxy, maxNoProxyLength)
 
-	if p := s.InstallationPrefix; p != "" &&
-		(!absolutePath.MatchString(p) || strings.Contains(p, "/../") || strings.HasSuffix(p, "/..")) {
+	if p := s.InstallationPrefix; p != "" && (len(p) > maxPathLength || !absolutePath.MatchString(p) ||
+		strings.Contains(p, "/../") || strings.HasSuffix(p, "/..")) {
 		errs.add("spec.installationPrefix", p, "invalid value %q; must be an absolute path "+
-			"made of letters, digits, '_', '.', '-' and '/', without '..'", p)
+			"made of letters, digits, '_', '.', '-' and '/', without '..', at most %d long",
+			p, maxPathLength)
 	}
 
 	checkPattern(errs, "spec.hostOS", s.HostOS, hostOS,
 		"an OS name (lower-case letters, digits, '.', '_', '-')")
+	if n := len(s.HostOS); n > maxHostOSLength {
+		errs.add("spec.hostOS", s.HostOS, "is %d characters long; at most %d allowed", n, maxHostOSLength)
+	}
 }
 
-func checkProxy(errs *problems, path, v string) {
+// checkProxy allows printable ASCII but for the characters the node script
+// cannot carry, up to max bytes.
+func checkProxy(errs *problems, path, v string, max int) {
+	if len(v) > max {
+		errs.add(path, len(v), "is %d characters long; at most %d allowed", len(v), max)
+		return
+	}
+
 	for _, r := range v {
-		if r <= ' ' || r == 0x7f || strings.ContainsRune(unsafeForScript, r) {
-			errs.add(path, v, "invalid character %q in %q; white space, control characters "+
-				"and %s are not allowed", r, v, unsafeForScript)
+		if r < firstPrintable || r > last || strings.ContainsRune(unsafeForScript, r) {
+			errs.add(path, v, "invalid character %q in %q; only printable ASCII without "+
+				"white space and %s is allowed", r, v, unsafeForScript)
 			return
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -15,7 +16,8 @@ type FieldError struct {
 	Value   any
 	Message string
 
-	unknownField bool
+	// Warning marks a problem that does not stop generation.
+	Warning bool
 }
 
 // Error renders the problem as "path: message".
@@ -28,18 +30,30 @@ func (p *problems) add(path string, value any, format string, args ...any) {
 	*p = append(*p, FieldError{Path: path, Value: value, Message: fmt.Sprintf(format, args...)})
 }
 
-// decodeStrict decodes a CocoConfig from its generic form. Every field that
-// does not exist, and every value of the wrong type, is reported with its
-// path. Unknown fields alone do not stop decoding, so that the caller can
-// report the problems of the known fields too; a wrong type does.
-func decodeStrict(m map[string]any) (*CocoConfig, problems) {
-	var errs problems
-	checkValue(m, reflect.TypeFor[CocoConfig](), "", &errs)
-	for _, e := range errs {
-		if !e.unknownField {
-			return nil, errs
+func (p *problems) warn(path string, value any, format string, args ...any) {
+	*p = append(*p, FieldError{Path: path, Value: value, Message: fmt.Sprintf(format, args...),
+		Warning: true})
+}
+
+// fatal tells whether any problem is an error rather than a warning.
+func (p problems) fatal() bool {
+	for _, e := range p {
+		if !e.Warning {
+			return true
 		}
 	}
+
+	return false
+}
+
+// decodeStrict decodes a CocoConfig from its generic form. Every field that
+// does not exist, and every value of the wrong type, is reported with its
+// path; those values are then left out, so that the rest still decodes and the
+// caller can report the problems of the other fields too. The CocoConfig is
+// nil only when the object is not a mapping at all.
+func decodeStrict(m map[string]any) (*CocoConfig, problems) {
+	var errs problems
+	checkStruct(m, reflect.TypeFor[CocoConfig](), "", &errs)
 
 	raw, err := json.Marshal(m)
 	if err != nil {
@@ -58,35 +72,37 @@ func decodeStrict(m map[string]any) (*CocoConfig, problems) {
 
 var jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 
-// checkValue reports where v, a value decoded from YAML, does not fit type t.
-func checkValue(v any, t reflect.Type, path string, errs *problems) {
+// checkValue reports where v, a value decoded from YAML, does not fit type t,
+// and tells whether it fits. Within mappings, what does not fit is removed; a
+// list with an element that does not fit does not fit as a whole.
+func checkValue(v any, t reflect.Type, path string, errs *problems) bool {
 	if v == nil {
-		return
+		return true
 	}
 	if t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
 	if reflect.PointerTo(t).Implements(jsonUnmarshaler) {
-		return
+		return true
 	}
 
 	switch t.Kind() {
 	case reflect.Struct:
-		checkStruct(v, t, path, errs)
+		return checkStruct(v, t, path, errs)
 	case reflect.Map:
-		checkMap(v, t, path, errs)
+		return checkMap(v, t, path, errs)
 	case reflect.Slice:
-		checkSlice(v, t, path, errs)
+		return checkSlice(v, t, path, errs)
 	default:
-		checkScalar(v, t, path, errs)
+		return checkScalar(v, t, path, errs)
 	}
 }
 
-func checkStruct(v any, t reflect.Type, path string, errs *problems) {
+func checkStruct(v any, t reflect.Type, path string, errs *problems) bool {
 	m, ok := v.(map[string]any)
 	if !ok {
 		errs.add(path, v, "got %s, want a mapping of fields", describe(v))
-		return
+		return false
 	}
 
 	fields := jsonFields(t)
@@ -95,38 +111,49 @@ func checkStruct(v any, t reflect.Type, path string, errs *problems) {
 		if !known {
 			errs.add(join(path, key), nil, "unknown field %q%s; allowed fields: %s",
 				key, suggest(key, fields), strings.Join(sortedKeys(fields), ", "))
-			(*errs)[len(*errs)-1].unknownField = true
+			delete(m, key)
 			continue
 		}
-		checkValue(m[key], ft, join(path, key), errs)
+		if !checkValue(m[key], ft, join(path, key), errs) {
+			delete(m, key)
+		}
 	}
+
+	return true
 }
 
-func checkMap(v any, t reflect.Type, path string, errs *problems) {
+func checkMap(v any, t reflect.Type, path string, errs *problems) bool {
 	m, ok := v.(map[string]any)
 	if !ok {
 		errs.add(path, v, "got %s, want a mapping", describe(v))
-		return
+		return false
 	}
 
 	for _, key := range sortedKeys(m) {
-		checkValue(m[key], t.Elem(), join(path, key), errs)
+		if !checkValue(m[key], t.Elem(), join(path, key), errs) {
+			delete(m, key)
+		}
 	}
+
+	return true
 }
 
-func checkSlice(v any, t reflect.Type, path string, errs *problems) {
+func checkSlice(v any, t reflect.Type, path string, errs *problems) bool {
 	s, ok := v.([]any)
 	if !ok {
 		errs.add(path, v, "got %s, want a list", describe(v))
-		return
+		return false
 	}
 
+	fits := true
 	for i, elem := range s {
-		checkValue(elem, t.Elem(), fmt.Sprintf("%s[%d]", path, i), errs)
+		fits = checkValue(elem, t.Elem(), fmt.Sprintf("%s[%d]", path, i), errs) && fits
 	}
+
+	return fits
 }
 
-func checkScalar(v any, t reflect.Type, path string, errs *problems) {
+func checkScalar(v any, t reflect.Type, path string, errs *problems) bool {
 	var ok bool
 	switch t.Kind() {
 	case reflect.String:
@@ -142,6 +169,8 @@ func checkScalar(v any, t reflect.Type, path string, errs *problems) {
 	if !ok {
 		errs.add(path, v, "got %s, want %s", describe(v), kindName(t.Kind()))
 	}
+
+	return ok
 }
 
 // jsonFields maps the JSON names of t's fields to their types, including the
@@ -195,10 +224,13 @@ func kindName(k reflect.Kind) string {
 	}
 }
 
-// join appends a mapping key to a field path; keys with dots or slashes, such
-// as label names, are written in brackets.
+// plainKey is a mapping key that can stand in a field path as it is.
+var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+
+// join appends a mapping key to a field path; other keys, such as label names
+// with dots and slashes, are quoted in brackets.
 func join(path, key string) string {
-	if strings.ContainsAny(key, "./[] ") {
+	if !plainKey.MatchString(key) {
 		return fmt.Sprintf("%s[%q]", path, key)
 	}
 	if path == "" {

@@ -56,25 +56,39 @@ func Process(rl *fn.ResourceList) (bool, error) {
 		return fail(rl, results)
 	}
 
+	logWarnings(results)
 	rl.Results = append(rl.Results, results...)
-	upsert(rl, installs)
+	rl.Results = append(rl.Results, upsert(rl, installs)...)
 
 	return true, nil
 }
 
-// fail records the results and returns them as the error, so that the
-// caller exits non-zero and prints them on stderr too.
+// fail records the error and warning results, and returns the errors, so
+// that the caller exits non-zero and prints them on stderr too. The summaries
+// of what would have been generated are left out: nothing was.
 func fail(rl *fn.ResourceList, results fn.Results) (bool, error) {
-	rl.Results = append(rl.Results, results...)
-
 	var errs fn.Results
 	for _, r := range results {
-		if r.Severity == fn.Error {
+		switch r.Severity {
+		case fn.Error:
 			errs = append(errs, r)
+			rl.Results = append(rl.Results, r)
+		case fn.Warning:
+			rl.Results = append(rl.Results, r)
 		}
 	}
 
 	return false, errs
+}
+
+// logWarnings copies warnings to stderr, where kustomize, which does not
+// show results, lets the user see them.
+func logWarnings(results fn.Results) {
+	for _, r := range results {
+		if r.Severity == fn.Warning {
+			fn.Log("coco-fn:", r.String())
+		}
+	}
 }
 
 func hasErrors(results fn.Results) bool { return results.ExitCode() != 0 }
@@ -119,28 +133,24 @@ func owner(o *fn.KubeObject) string {
 }
 
 // loadAll decodes, validates and generates every CocoConfig. It returns the
-// error results of all of them, or one info result per CocoConfig.
+// installs and, for each CocoConfig, its warnings and errors or a summary of
+// what it generates.
 func loadAll(sources []*fn.KubeObject) ([]install, fn.Results) {
 	var installs []install
-	var errs, infos fn.Results
+	var results fn.Results
 	for _, src := range sources {
 		in, problems, err := load(src)
+		results = append(results, fieldResults(src, problems)...)
 		switch {
 		case err != nil:
-			errs = append(errs, objectResult(err.Error(), src, fn.Error))
-		case len(problems) > 0:
-			errs = append(errs, fieldResults(src, problems)...)
-		default:
+			results = append(results, objectResult(err.Error(), src, fn.Error))
+		case !problems.fatal():
 			installs = append(installs, in)
-			infos = append(infos, objectResult(summary(in), src, fn.Info))
+			results = append(results, objectResult(summary(in), src, fn.Info))
 		}
 	}
 
-	if len(errs) > 0 {
-		return nil, errs
-	}
-
-	return installs, infos
+	return installs, results
 }
 
 func load(src *fn.KubeObject) (install, problems, error) {
@@ -160,14 +170,14 @@ func load(src *fn.KubeObject) (install, problems, error) {
 	}
 
 	plan, invalid := resolve(cfg)
-	if errs = append(errs, invalid...); len(errs) > 0 {
+	if errs = append(errs, invalid...); errs.fatal() {
 		return install{}, errs, nil
 	}
 
 	in := install{source: src, owner: owner(src), plan: plan}
 	in.objects, err = build(in)
 
-	return in, nil, err
+	return in, errs, err
 }
 
 // build generates the objects of one install, annotated with their owner and,
@@ -278,7 +288,11 @@ func objectResult(msg string, obj *fn.KubeObject, severity fn.Severity) *fn.Resu
 func fieldResults(src *fn.KubeObject, errs problems) fn.Results {
 	results := make(fn.Results, 0, len(errs))
 	for _, e := range errs {
-		r := objectResult(e.Message, src, fn.Error)
+		severity := fn.Error
+		if e.Warning {
+			severity = fn.Warning
+		}
+		r := objectResult(e.Message, src, severity)
 		r.Field = &fn.Field{Path: e.Path, CurrentValue: e.Value}
 		results = append(results, r)
 	}

@@ -37,6 +37,10 @@ func resolve(cfg *CocoConfig) (generators.Plan, problems) {
 	}
 	checkPattern(&errs, "metadata.name", cfg.Metadata.Name, dnsSubdomain,
 		"a DNS subdomain (lower-case letters, digits, '-' and '.'); it names a folder in kpt packages")
+	if n := len(cfg.Metadata.Name); n > maxNameLength {
+		errs.add("metadata.name", cfg.Metadata.Name, "is %d characters long; at most %d allowed, "+
+			"since it is the app.kubernetes.io/instance label of every object", n, maxNameLength)
+	}
 
 	release, relOK := lookup(&errs, "spec.kataDeployVersion", s.KataDeployVersion,
 		generators.DefaultRelease, generators.Releases, generators.ReleaseVersions())
@@ -74,8 +78,12 @@ func resolve(cfg *CocoConfig) (generators.Plan, problems) {
 	if relOK {
 		resolveSnapshotters(&errs, s.SetupSnapshotters, &plan)
 	}
-	checkScheduling(&errs, s)
+	if relOK && archOK {
+		checkSetup(&errs, plan)
+	}
+	checkScheduling(&errs, s, arch)
 	checkNodeScriptValues(&errs, s)
+	checkDefaultClass(&errs, plan)
 
 	return plan, errs
 }
@@ -117,13 +125,27 @@ func checkNames(errs *problems, s CocoConfigSpec, plan generators.Plan) {
 			len(s.Namespace), maxNameLength)
 	}
 
-	longest := plan.ClusterRoleBindingName()
-	if n := plan.ClusterRoleName(); len(n) > len(longest) {
-		longest = n
+	// The DaemonSet's name is also the value of its selector label.
+	if ds := plan.DaemonSetName(); len(ds) > maxNameLength {
+		errs.add("spec.name", s.Name, "with the multi-install suffix it makes the DaemonSet name %q, "+
+			"%d characters long; at most %d allowed", ds, len(ds), maxNameLength)
 	}
-	if len(longest) > maxNameLength {
-		errs.add("spec.name", s.Name, "with the multi-install suffix it makes the name %q, "+
-			"%d characters long; at most %d allowed", longest, len(longest), maxNameLength)
+}
+
+// checkDefaultClass warns where the kata alias is asked for but cannot be
+// declared, as the node script would not create it either.
+func checkDefaultClass(errs *problems, plan generators.Plan) {
+	if !plan.CreateDefaultRuntimeClass {
+		return
+	}
+
+	switch {
+	case !plan.CreateRuntimeClasses:
+		errs.warn("spec.runtimeClasses.createDefault", true,
+			"ignored: no RuntimeClass is declared while spec.runtimeClasses.create is false")
+	case plan.Suffix != "":
+		errs.warn("spec.runtimeClasses.createDefault", true, "ignored: the kata alias is "+
+			"never declared for an install with a multi-install suffix, which shares the cluster")
 	}
 }
 
@@ -134,8 +156,13 @@ func checkPattern(errs *problems, path, value string, re *regexp.Regexp, want st
 }
 
 var (
-	imageRepository = regexp.MustCompile(
-		`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$`)
+	// imageRepository follows the image reference grammar: an optional
+	// registry host (name, IPv4 or bracketed IPv6, and port), then lower-case
+	// path components separated by '.', '_', '__' or dashes.
+	imageRepository = regexp.MustCompile(`^(` +
+		`([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*` +
+		`|\[[0-9a-fA-F:]+\])(:[0-9]{1,5})?/)?` +
+		`[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$`)
 	imageTag    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
 	imageDigest = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
 )
@@ -160,12 +187,17 @@ func resolveImage(errs *problems, img ImageSpec, plan *generators.Plan) {
 	}
 	plan.ImagePullPolicy = corev1.PullPolicy(policy)
 
+	seen := map[string]bool{}
 	for i, name := range img.PullSecrets {
-		checkPattern(errs, fmt.Sprintf("spec.image.pullSecrets[%d]", i), name, dnsSubdomain,
-			"the name of a Secret")
+		path := fmt.Sprintf("spec.image.pullSecrets[%d]", i)
+		checkPattern(errs, path, name, dnsSubdomain, "the name of a Secret")
 		if name == "" {
-			errs.add(fmt.Sprintf("spec.image.pullSecrets[%d]", i), name, "must not be empty")
+			errs.add(path, name, "must not be empty")
 		}
+		if seen[name] {
+			errs.add(path, name, "Secret %q is listed twice", name)
+		}
+		seen[name] = true
 	}
 	plan.ImagePullSecrets = img.PullSecrets
 }

@@ -45,6 +45,23 @@ func resolveShims(errs *problems, s CocoConfigSpec, plan *generators.Plan) {
 	checkHandlers(errs, plan)
 }
 
+// checkSetup warns about shims mapped to a snapshotter that the node script
+// is not asked to set up: it must then already run on the nodes.
+func checkSetup(errs *problems, plan generators.Plan) {
+	if !plan.Release.PerArchEnv {
+		return
+	}
+
+	for i, shim := range plan.Shims {
+		if generators.IsSnapshotter(shim.Snapshotter) &&
+			!slices.Contains(plan.SetupSnapshotters, shim.Snapshotter) {
+			errs.warn(fmt.Sprintf("spec.shims[%d].snapshotter", i), shim.Snapshotter,
+				"%s is not in spec.setupSnapshotters, so the node script does not set it up; "+
+					"it must already run on every node", shim.Snapshotter)
+		}
+	}
+}
+
 func checkShim(errs *problems, path string, spec ShimSpec, allowed []string,
 	release generators.Release, arch string) {
 	if !slices.Contains(allowed, spec.Name) {

@@ -28,39 +28,112 @@ func (id objectID) String() string {
 	return fmt.Sprintf("%s %s", kind, id.name)
 }
 
-// checkCollisions reports every object that two CocoConfigs would both
-// generate, and every generated object that would replace an item coco-fn
-// did not generate from the same CocoConfig.
+// checkCollisions reports every conflict between the installs, and between
+// them and the other items: two CocoConfigs of one name or one suffix, an
+// object two CocoConfigs would both generate, and a generated object or file
+// that would replace one coco-fn did not generate from the same CocoConfig.
 func checkCollisions(installs []install, items fn.KubeObjects) fn.Results {
+	if results := checkSources(installs); len(results) > 0 {
+		return results
+	}
+
 	var results fn.Results
-	generatedBy := map[objectID]string{}
+	generatedBy := map[objectID]install{}
+	files := map[string]install{}
 	for _, in := range installs {
 		for _, o := range in.objects {
 			id := idOf(o)
-			if other, dup := generatedBy[id]; dup {
+			if other, dup := generatedBy[id]; dup && other.owner != in.owner {
 				results = append(results, objectResult(fmt.Sprintf(
-					"CocoConfigs %q and %q both generate %s; give one of them another "+
-						"spec.multiInstallSuffix, spec.name or spec.namespace", other, in.owner, id),
-					in.source, fn.Error))
+					"CocoConfigs %s and %s both generate %s; give each its own spec.multiInstallSuffix",
+					describeSource(other), describeSource(in), id), in.source, fn.Error))
 				continue
 			}
-			generatedBy[id] = in.owner
+			generatedBy[id] = in
+			if file := filePath(o); file != "" {
+				files[file] = in
+			}
 		}
 	}
 
-	regenerated := owners(installs)
-	for _, item := range items {
-		id := idOf(item)
-		by, generated := generatedBy[id]
-		if !generated || regenerated[item.GetAnnotation(OwnerAnnotation)] {
+	return append(results, checkItems(installs, items, generatedBy, files)...)
+}
+
+// checkSources reports CocoConfigs that share a name, or a multi-install
+// suffix: kata-deploy installs with one suffix overwrite each other's files
+// on every node they share.
+func checkSources(installs []install) fn.Results {
+	var results fn.Results
+	byOwner := map[string]install{}
+	bySuffix := map[string]install{}
+	for _, in := range installs {
+		if other, dup := byOwner[in.owner]; dup {
+			results = append(results, objectResult(fmt.Sprintf("CocoConfigs %s and %s have the "+
+				"same name; rename one", describeSource(other), describeSource(in)), in.source, fn.Error))
 			continue
 		}
-		results = append(results, objectResult(fmt.Sprintf(
-			"CocoConfig %q would replace %s, which it did not generate; rename or remove one of them",
-			by, id), item, fn.Error))
+		byOwner[in.owner] = in
+
+		if other, dup := bySuffix[in.plan.Suffix]; dup {
+			r := objectResult(fmt.Sprintf("CocoConfigs %s and %s both install with suffix %q; "+
+				"kata-deploy installs that share a cluster need their own spec.multiInstallSuffix",
+				describeSource(other), describeSource(in), in.plan.Suffix), in.source, fn.Error)
+			r.Field = &fn.Field{Path: "spec.multiInstallSuffix", CurrentValue: in.plan.Suffix}
+			results = append(results, r)
+			continue
+		}
+		bySuffix[in.plan.Suffix] = in
 	}
 
 	return results
+}
+
+// checkItems reports items that a generated object, or file, would replace
+// although the same CocoConfig did not generate them.
+func checkItems(installs []install, items fn.KubeObjects, generatedBy map[objectID]install,
+	files map[string]install) fn.Results {
+	var results fn.Results
+	regenerated := owners(installs)
+	for _, item := range items {
+		itemOwner := item.GetAnnotation(OwnerAnnotation)
+		if regenerated[itemOwner] {
+			continue
+		}
+
+		id := idOf(item)
+		if in, clash := generatedBy[id]; clash {
+			results = append(results, objectResult(fmt.Sprintf("CocoConfig %s would replace %s, "+
+				"which it did not generate%s", describeSource(in), id, ownerHint(itemOwner)),
+				item, fn.Error))
+			continue
+		}
+		if in, clash := files[filePath(item)]; clash && filePath(item) != "" {
+			results = append(results, objectResult(fmt.Sprintf("CocoConfig %s writes its objects "+
+				"to %s, which holds %s; move that object or rename the CocoConfig",
+				describeSource(in), filePath(item), id), item, fn.Error))
+		}
+	}
+
+	return results
+}
+
+// ownerHint explains an object left behind by another CocoConfig.
+func ownerHint(owner string) string {
+	if owner == "" {
+		return "; rename or remove one of them"
+	}
+
+	return fmt.Sprintf(" but CocoConfig %q did; if that CocoConfig was renamed or removed, "+
+		"delete the objects it left behind", owner)
+}
+
+// describeSource names a CocoConfig, and its file when it has one.
+func describeSource(in install) string {
+	if file := filePath(in.source); file != "" {
+		return fmt.Sprintf("%q (%s)", in.owner, file)
+	}
+
+	return fmt.Sprintf("%q", in.owner)
 }
 
 func owners(installs []install) map[string]bool {
@@ -74,17 +147,27 @@ func owners(installs []install) map[string]bool {
 
 // upsert drops what the installs' CocoConfigs generated before, marks those
 // CocoConfigs local-config so that they are never applied to a cluster, and
-// appends the new objects.
-func upsert(rl *fn.ResourceList, installs []install) {
+// appends the new objects. It returns one info result for each object that a
+// CocoConfig generated before and no longer does.
+func upsert(rl *fn.ResourceList, installs []install) fn.Results {
 	regenerated := owners(installs)
 	sources := map[objectID]bool{}
+	current := map[objectID]bool{}
 	for _, in := range installs {
 		sources[idOf(in.source)] = true
+		for _, o := range in.objects {
+			current[idOf(o)] = true
+		}
 	}
 
+	var removed fn.Results
 	kept := make(fn.KubeObjects, 0, len(rl.Items))
 	for _, item := range rl.Items {
-		if regenerated[item.GetAnnotation(OwnerAnnotation)] {
+		if owner := item.GetAnnotation(OwnerAnnotation); regenerated[owner] {
+			if !current[idOf(item)] {
+				removed = append(removed, objectResult(fmt.Sprintf("removed %s: CocoConfig %q "+
+					"no longer generates it", idOf(item), owner), item, fn.Info))
+			}
 			continue
 		}
 		if isCocoConfig(item) && sources[idOf(item)] {
@@ -97,4 +180,6 @@ func upsert(rl *fn.ResourceList, installs []install) {
 		kept = append(kept, in.objects...)
 	}
 	rl.Items = kept
+
+	return removed
 }

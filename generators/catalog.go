@@ -134,32 +134,33 @@ func ArchitectureNames() []string {
 	return names
 }
 
-// shimArchitectures pins the shims that only exist for one node architecture.
-// Shims not listed here are accepted on every profile but remote.
-var shimArchitectures = map[string]string{
-	"qemu-snp":            "x86_64",
-	"qemu-tdx":            "x86_64",
-	"qemu-nvidia-gpu":     "x86_64",
-	"qemu-nvidia-gpu-snp": "x86_64",
-	"qemu-nvidia-gpu-tdx": "x86_64",
-	"qemu-se":             "s390x",
-	"qemu-se-runtime-rs":  "s390x",
-	"qemu-cca":            "aarch64",
-	"remote":              "",
+// shimArchitectures lists the profiles each shim is built for. The remote
+// shim runs its VMs off the node, so every profile may add it.
+var shimArchitectures = map[string][]string{
+	"qemu-coco-dev":       {"x86_64", "s390x", "aarch64"},
+	"qemu":                {"x86_64", "s390x", "aarch64"},
+	"qemu-runtime-rs":     {"x86_64", "s390x", "aarch64"},
+	"qemu-snp":            {"x86_64"},
+	"qemu-tdx":            {"x86_64"},
+	"qemu-nvidia-gpu":     {"x86_64"},
+	"qemu-nvidia-gpu-snp": {"x86_64"},
+	"qemu-nvidia-gpu-tdx": {"x86_64"},
+	"qemu-se":             {"s390x"},
+	"qemu-se-runtime-rs":  {"s390x"},
+	"qemu-cca":            {"aarch64"},
+	"clh":                 {"x86_64", "aarch64"},
+	"cloud-hypervisor":    {"x86_64", "aarch64"},
+	"dragonball":          {"x86_64", "aarch64"},
+	"fc":                  {"x86_64", "aarch64"},
+	"stratovirt":          {"x86_64", "aarch64"},
+	"remote":              {"x86_64", "s390x", "aarch64", "remote"},
 }
 
 // ShimsFor lists the shims a release offers on an architecture profile, sorted.
-// Peer-pods (remote) offers only the remote shim; the remote shim is offered
-// on every profile, since a peer-pod VM does not run on the node itself.
 func ShimsFor(r Release, arch string) []string {
 	var out []string
 	for _, shim := range r.Shims() {
-		pinned, isPinned := shimArchitectures[shim]
-		switch {
-		case shim == "remote":
-			out = append(out, shim)
-		case arch == "remote":
-		case !isPinned || pinned == arch:
+		if slices.Contains(shimArchitectures[shim], arch) {
 			out = append(out, shim)
 		}
 	}
