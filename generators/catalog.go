@@ -1,8 +1,8 @@
 package generators
 
 import (
+	"maps"
 	"slices"
-	"sort"
 )
 
 // Release is one kata-deploy release line whose image coco-fn knows how to drive.
@@ -26,15 +26,7 @@ type Overhead struct {
 }
 
 // Shims lists the shims the release ships, sorted.
-func (r Release) Shims() []string {
-	names := make([]string, 0, len(r.Overheads))
-	for name := range r.Overheads {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-
-	return names
-}
+func (r Release) Shims() []string { return slices.Sorted(maps.Keys(r.Overheads)) }
 
 // DefaultRelease is the kata-deploy release used when a CocoConfig names none.
 const DefaultRelease = "3.22.0"
@@ -51,15 +43,7 @@ var Releases = map[string]Release{
 }
 
 // ReleaseVersions lists the known releases, sorted.
-func ReleaseVersions() []string {
-	versions := make([]string, 0, len(Releases))
-	for v := range Releases {
-		versions = append(versions, v)
-	}
-	sort.Strings(versions)
-
-	return versions
-}
+func ReleaseVersions() []string { return slices.Sorted(maps.Keys(Releases)) }
 
 // overheads is the RuntimeClass catalog of the kata-deploy image. Quantities
 // are written the way the API server stores them (2Gi, not 2048Mi; "1", not
@@ -124,15 +108,7 @@ var Architectures = map[string]Architecture{
 }
 
 // ArchitectureNames lists the profiles, sorted.
-func ArchitectureNames() []string {
-	names := make([]string, 0, len(Architectures))
-	for name := range Architectures {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-
-	return names
-}
+func ArchitectureNames() []string { return slices.Sorted(maps.Keys(Architectures)) }
 
 // shimArchitectures lists the profiles each shim is built for. The remote
 // shim runs its VMs off the node, so every profile may add it.
@@ -185,15 +161,7 @@ var Distributions = map[string]Distribution{
 }
 
 // DistributionNames lists the supported distributions, sorted.
-func DistributionNames() []string {
-	names := make([]string, 0, len(Distributions))
-	for name := range Distributions {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-
-	return names
-}
+func DistributionNames() []string { return slices.Sorted(maps.Keys(Distributions)) }
 
 // Snapshotters the node script can set up and map shims to.
 var Snapshotters = []string{"erofs", "nydus"}
