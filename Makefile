@@ -45,3 +45,7 @@ golden:
 
 clean:
 	rm -rf $(BIN)
+
+## bench: time coco-fn as a whole process and check the budgets (BENCHMARKS.md)
+bench: build $(BIN)/kustomize
+	test/bench/run.sh

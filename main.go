@@ -10,8 +10,6 @@ import (
 	"os"
 	"runtime/debug"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
-
 	cocofn "github.com/coco-fn/coco-fn/fn"
 )
 
@@ -34,7 +32,7 @@ func main() {
 		os.Exit(1)
 	}
 
-	out, err := fn.Run(fn.ResourceListProcessorFunc(cocofn.Process), in)
+	out, err := cocofn.Render(in)
 	if _, writeErr := os.Stdout.Write(out); writeErr != nil && err == nil {
 		err = writeErr
 	}

@@ -2,7 +2,6 @@ package fn
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -75,9 +74,9 @@ func checkToleration(errs *problems, path string, t corev1.Toleration) {
 var (
 	// annotationName is what a kata hypervisor annotation name looks like. The
 	// node script writes each name into a sed expression and a TOML list.
-	annotationName = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,128}$`)
-	hostOS         = regexp.MustCompile(`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
-	absolutePath   = regexp.MustCompile(`^(/[A-Za-z0-9._-]+)+/?$`)
+	annotationName = newLazyRegexp(`^[A-Za-z0-9_.-]{1,128}$`)
+	hostOS         = newLazyRegexp(`^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$`)
+	absolutePath   = newLazyRegexp(`^(/[A-Za-z0-9._-]+)+/?$`)
 )
 
 // unsafeForScript lists what the node script cannot carry through its sed

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -226,7 +225,7 @@ func kindName(k reflect.Kind) string {
 }
 
 // plainKey is a mapping key that can stand in a field path as it is.
-var plainKey = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+var plainKey = newLazyRegexp(`^[A-Za-z0-9_-]+$`)
 
 // join appends a mapping key to a field path; other keys, such as label names
 // with dots and slashes, are quoted in brackets.

@@ -29,23 +29,31 @@ type install struct {
 	source  *fn.KubeObject
 	owner   string
 	plan    generators.Plan
-	objects []*fn.KubeObject
+	objects []manifest
 }
 
-// Process generates the install of every CocoConfig in the ResourceList and
+// output is what a run hands back: the items it keeps, the objects it
+// generated and its results.
+type output struct {
+	items     fn.KubeObjects
+	generated []manifest
+	results   fn.Results
+}
+
+// process generates the install of every CocoConfig in the ResourceList and
 // upserts it: objects a CocoConfig generated on an earlier run are replaced,
 // everything else passes through untouched. On any error result the items
-// are left exactly as they came.
-func Process(rl *fn.ResourceList) (bool, error) {
+// are handed back exactly as they came, and the error results are returned
+// as the error too.
+func process(rl *fn.ResourceList) (output, error) {
 	sources, err := configSources(rl)
 	if err != nil {
 		return fail(rl, fn.Results{objectResult(err.Error(), rl.FunctionConfig, fn.Error)})
 	}
 
 	if len(sources) == 0 {
-		rl.Results = append(rl.Results, fn.GeneralResult(
-			"no CocoConfig found in functionConfig or items; nothing generated", fn.Warning))
-		return true, nil
+		return output{items: rl.Items, results: fn.Results{fn.GeneralResult(
+			"no CocoConfig found in functionConfig or items; nothing generated", fn.Warning)}}, nil
 	}
 
 	installs, results := loadAll(sources)
@@ -57,28 +65,31 @@ func Process(rl *fn.ResourceList) (bool, error) {
 	}
 
 	logWarnings(results)
-	rl.Results = append(rl.Results, results...)
-	rl.Results = append(rl.Results, upsert(rl, installs)...)
+	out := upsert(rl.Items, installs)
+	out.results = append(results, out.results...)
 
-	return true, nil
+	return out, nil
 }
 
-// fail records the error and warning results, and returns the errors, so
-// that the caller exits non-zero and prints them on stderr too. The summaries
-// of what would have been generated are left out: nothing was.
-func fail(rl *fn.ResourceList, results fn.Results) (bool, error) {
+// fail hands back the items as they came with the error and warning results,
+// and returns the errors, so that the caller exits non-zero and prints them
+// on stderr too. The summaries of what would have been generated are left
+// out: nothing was.
+func fail(rl *fn.ResourceList, results fn.Results) (output, error) {
+	out := output{items: rl.Items}
+
 	var errs fn.Results
 	for _, r := range results {
 		switch r.Severity {
 		case fn.Error:
 			errs = append(errs, r)
-			rl.Results = append(rl.Results, r)
+			out.results = append(out.results, r)
 		case fn.Warning:
-			rl.Results = append(rl.Results, r)
+			out.results = append(out.results, r)
 		}
 	}
 
-	return false, errs
+	return out, errs
 }
 
 // logWarnings copies warnings to stderr, where kustomize, which does not
@@ -182,27 +193,29 @@ func load(src *fn.KubeObject) (install, problems, error) {
 
 // build generates the objects of one install, annotated with their owner and,
 // in a kpt package, with the file they belong in next to the CocoConfig.
-func build(in install) ([]*fn.KubeObject, error) {
+func build(in install) ([]manifest, error) {
 	dir := packageDir(in.source)
 	indexes := map[string]int{}
 
-	var objects []*fn.KubeObject
+	var objects []manifest
 	for _, g := range generators.Generate(in.plan) {
-		obj, err := toKubeObject(g.Object)
+		gvk := g.Object.GetObjectKind().GroupVersionKind()
+		m, err := toManifest(g.Object, gvk.Group, gvk.Kind)
 		if err != nil {
 			return nil, err
 		}
-		if err := obj.SetAnnotation(OwnerAnnotation, in.owner); err != nil {
-			return nil, err
-		}
+
+		m.setAnnotation(OwnerAnnotation, in.owner)
 		if dir != "" {
 			file := path.Join(dir, g.File)
-			if err := setFile(obj, file, indexes[file]); err != nil {
-				return nil, err
-			}
+			index := strconv.Itoa(indexes[file])
+			m.setAnnotation(pathAnnotation, file)
+			m.setAnnotation(legacyPathAnnotation, file)
+			m.setAnnotation(indexAnnotation, index)
+			m.setAnnotation(legacyIndexAnnotation, index)
 			indexes[file]++
 		}
-		objects = append(objects, obj)
+		objects = append(objects, m)
 	}
 
 	return objects, nil
@@ -229,30 +242,14 @@ func filePath(o *fn.KubeObject) string {
 	return o.GetAnnotation(legacyPathAnnotation)
 }
 
-func setFile(obj *fn.KubeObject, file string, index int) error {
-	annotations := [][2]string{
-		{pathAnnotation, file},
-		{legacyPathAnnotation, file},
-		{indexAnnotation, strconv.Itoa(index)},
-		{legacyIndexAnnotation, strconv.Itoa(index)},
-	}
-	for _, kv := range annotations {
-		if err := obj.SetAnnotation(kv[0], kv[1]); err != nil {
-			return err
-		}
-	}
-
-	return nil
-}
-
 func summary(in install) string {
 	counts := map[string]int{}
 	var kinds []string
 	for _, o := range in.objects {
-		if counts[o.GetKind()] == 0 {
-			kinds = append(kinds, o.GetKind())
+		if counts[o.id.kind] == 0 {
+			kinds = append(kinds, o.id.kind)
 		}
-		counts[o.GetKind()]++
+		counts[o.id.kind]++
 	}
 
 	parts := make([]string, 0, len(kinds))

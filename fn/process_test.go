@@ -58,7 +58,7 @@ func TestRerunIsIdempotent(t *testing.T) {
 }
 
 func run(input []byte) ([]byte, error) {
-	return fn.Run(fn.ResourceListProcessorFunc(Process), input)
+	return Render(input)
 }
 
 // scenarios lists the scenario folders, relative to the repository root.

