@@ -55,14 +55,8 @@ func decodeStrict(m map[string]any) (*CocoConfig, problems) {
 	var errs problems
 	checkStruct(m, reflect.TypeFor[CocoConfig](), "", &errs)
 
-	raw, err := json.Marshal(m)
-	if err != nil {
-		errs.add("", nil, "encode: %v", err)
-		return nil, errs
-	}
-
 	var cfg CocoConfig
-	if err := json.Unmarshal(raw, &cfg); err != nil {
+	if err := assign(reflect.ValueOf(&cfg).Elem(), m); err != nil {
 		errs.add("", nil, "decode: %v", err)
 		return nil, errs
 	}
@@ -177,23 +171,109 @@ func checkScalar(v any, t reflect.Type, path string, errs *problems) bool {
 // fields of embedded structs.
 func jsonFields(t reflect.Type) map[string]reflect.Type {
 	fields := make(map[string]reflect.Type, t.NumField())
+	for name, f := range jsonFieldsByName(t) {
+		fields[name] = f.Type
+	}
+
+	return fields
+}
+
+// jsonFieldsByName maps the JSON names of t's fields to the fields, with
+// their index paths through embedded structs.
+func jsonFieldsByName(t reflect.Type) map[string]reflect.StructField {
+	fields := make(map[string]reflect.StructField, t.NumField())
 	for i := range t.NumField() {
 		f := t.Field(i)
 		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		switch {
 		case name == "-" || !f.IsExported():
 		case f.Anonymous && name == "":
-			for k, ft := range jsonFields(f.Type) {
-				fields[k] = ft
+			for k, inner := range jsonFieldsByName(f.Type) {
+				inner.Index = append([]int{i}, inner.Index...)
+				fields[k] = inner
 			}
 		case name == "":
-			fields[f.Name] = f.Type
+			fields[f.Name] = f
 		default:
-			fields[name] = f.Type
+			fields[name] = f
 		}
 	}
 
 	return fields
+}
+
+// assign stores v, a value decoded from YAML that checkValue found to fit,
+// in dst. It does what encoding/json would, without preparing a decoder for
+// every type the CocoConfig reaches, which takes a fair part of a short run;
+// types with their own UnmarshalJSON still go through encoding/json.
+func assign(dst reflect.Value, v any) error {
+	if v == nil {
+		return nil
+	}
+	if dst.Kind() != reflect.Pointer && dst.Addr().Type().Implements(jsonUnmarshaler) {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(raw, dst.Addr().Interface())
+	}
+
+	switch dst.Kind() {
+	case reflect.Pointer:
+		dst.Set(reflect.New(dst.Type().Elem()))
+		return assign(dst.Elem(), v)
+	case reflect.Struct:
+		return assignStruct(dst, v.(map[string]any))
+	case reflect.Map:
+		return assignMap(dst, v.(map[string]any))
+	case reflect.Slice:
+		return assignSlice(dst, v.([]any))
+	case reflect.String:
+		dst.SetString(v.(string))
+	case reflect.Bool:
+		dst.SetBool(v.(bool))
+	case reflect.Int, reflect.Int32, reflect.Int64:
+		dst.SetInt(int64(v.(int)))
+	default:
+		return fmt.Errorf("cannot decode into %s", dst.Type())
+	}
+
+	return nil
+}
+
+func assignStruct(dst reflect.Value, m map[string]any) error {
+	fields := jsonFieldsByName(dst.Type())
+	for key, v := range m {
+		if err := assign(dst.FieldByIndex(fields[key].Index), v); err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+	}
+
+	return nil
+}
+
+func assignMap(dst reflect.Value, m map[string]any) error {
+	dst.Set(reflect.MakeMapWithSize(dst.Type(), len(m)))
+	for key, v := range m {
+		elem := reflect.New(dst.Type().Elem()).Elem()
+		if err := assign(elem, v); err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		dst.SetMapIndex(reflect.ValueOf(key).Convert(dst.Type().Key()), elem)
+	}
+
+	return nil
+}
+
+func assignSlice(dst reflect.Value, s []any) error {
+	dst.Set(reflect.MakeSlice(dst.Type(), len(s), len(s)))
+	for i, v := range s {
+		if err := assign(dst.Index(i), v); err != nil {
+			return fmt.Errorf("[%d]: %w", i, err)
+		}
+	}
+
+	return nil
 }
 
 func describe(v any) string {

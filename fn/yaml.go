@@ -103,11 +103,6 @@ func writeScalar(b *bytes.Buffer, v any) {
 }
 
 var (
-	// plainSafe is what may stay unquoted: a string of common characters
-	// that starts and ends with a letter, digit or one of _ . / - and has no
-	// ": " or " #" inside, which would end a plain scalar.
-	plainSafe = regexp.MustCompile(`^[A-Za-z0-9_./-]([A-Za-z0-9 _./:,=@+-]*[A-Za-z0-9_./:=@+-])?$`)
-
 	// looksTyped matches what a YAML 1.1 or 1.2 reader could take for a
 	// special float, a date, or a base-60 number; looksNumeric does the rest.
 	looksTyped = regexp.MustCompile(`^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$|` +
@@ -120,14 +115,45 @@ var (
 // writeString writes s plain when no YAML reader could read it as anything
 // else, and double-quoted otherwise.
 func writeString(b *bytes.Buffer, s string) {
-	if plainSafe.MatchString(s) && !looksTyped.MatchString(s) && !looksNumeric(s) && s != "-" &&
-		!strings.Contains(s, ": ") && !strings.Contains(s, " #") &&
-		!slices.Contains(typedWords, strings.ToLower(s)) {
+	if isPlain(s) {
 		b.WriteString(s)
 		return
 	}
 
 	writeQuoted(b, s)
+}
+
+// isPlain tells whether s can be written unquoted: common characters only,
+// starting and ending with a letter, digit or one of _ . / -, no ": " or
+// " #" inside, which would end a plain scalar, and nothing a YAML reader
+// takes for a number, date, boolean or null.
+func isPlain(s string) bool {
+	if s == "" || s == "-" || !plainEdge(s[0], "_./-") || !plainEdge(s[len(s)-1], "_./=@+-") {
+		return false
+	}
+	for i := range len(s) {
+		if !plainEdge(s[i], " _./:,=@+-") {
+			return false
+		}
+	}
+	if strings.Contains(s, ": ") || strings.Contains(s, " #") {
+		return false
+	}
+
+	switch c := s[0]; {
+	case c >= '0' && c <= '9', c == '.', c == '-', c == '+':
+		return !looksTyped.MatchString(s) && !looksNumeric(s)
+	case len(s) <= 5:
+		return !slices.Contains(typedWords, strings.ToLower(s))
+	default:
+		return true
+	}
+}
+
+// plainEdge tells whether c is a letter, a digit or one of extra.
+func plainEdge(c byte, extra string) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		strings.IndexByte(extra, c) >= 0
 }
 
 // writeQuoted writes s as a YAML double-quoted scalar in printable ASCII,
@@ -155,12 +181,14 @@ func writeQuoted(b *bytes.Buffer, s string) {
 }
 
 // looksNumeric tells whether s reads as an integer or a float in any base
-// or notation Go, and so YAML, knows.
+// or notation Go knows, once underscores are dropped, as the Go YAML readers
+// do for YAML 1.1.
 func looksNumeric(s string) bool {
-	if _, err := strconv.ParseFloat(s, 64); err == nil {
+	s = strings.ReplaceAll(s, "_", "")
+	if _, err := strconv.ParseFloat(s, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		return true
 	}
-	_, err := strconv.ParseInt(strings.TrimPrefix(s, "+"), 0, 64)
+	_, err := strconv.ParseInt(s, 0, 64)
 
 	return err == nil || errors.Is(err, strconv.ErrRange)
 }

@@ -73,6 +73,9 @@ func FuzzWriteString(f *testing.F) {
 		f.Add(want)
 	}
 	f.Add("0b101")
+	f.Add("000000:")
+	f.Add("0_")
+	f.Add("\x7f")
 	f.Add("+1")
 	f.Add("Infinity")
 

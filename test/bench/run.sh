@@ -51,6 +51,16 @@ printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresour
 	>"${work}/static/kustomization.yaml"
 kustomize="${root}/bin/kustomize"
 
+# The floor of the kustomize comparison: the same overlay run with an exec
+# function that does no work, a shell script that prints coco-fn's output.
+cp -R "${work}/ws" "${work}/floor"
+{
+	printf 'apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nfunctionConfig:\n'
+	sed 's/^/  /' bases/cococonfig.yaml
+} >"${work}/floor-input.yaml"
+bin/coco-fn <"${work}/floor-input.yaml" >"${work}/floor-output.yaml"
+printf '#!/bin/sh\ncat >/dev/null\nexec cat %s\n' "${work}/floor-output.yaml" >"${work}/floor/bin/coco-fn"
+
 # field NAME LINE prints the value of NAME=VALUE in a line of measure run.
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"; }
 # line NAME OUTPUT prints the line of measure run for case NAME.
@@ -84,7 +94,9 @@ echo "measuring: kustomize build, static YAML and exec function ..."
 kust="$("${measure}" run -warmup 3 -runs 30 -- \
 	save="${work}/out-static.yaml" static "${kustomize}" build "${work}/static" --- \
 	save="${work}/out-fn.yaml" fn "${kustomize}" build --enable-alpha-plugins --enable-exec \
-	"${work}/ws/overlays/x86_64")" || exit 2
+	"${work}/ws/overlays/x86_64" --- \
+	save="${work}/out-floor.yaml" floor "${kustomize}" build --enable-alpha-plugins --enable-exec \
+	"${work}/floor/overlays/x86_64")" || exit 2
 echo
 
 # The runs must have produced the install, not merely exited 0.
@@ -95,6 +107,10 @@ for n in 1 1000 10000; do
 		exit 2
 	fi
 done
+if ! cmp -s "${work}/out-static.yaml" "${work}/out-floor.yaml"; then
+	echo "error: kustomize build with the fixed-output function differs from the golden file" >&2
+	exit 2
+fi
 if ! cmp -s "${work}/out-static.yaml" "${work}/out-fn.yaml"; then
 	echo "error: kustomize build of overlays/x86_64 differs from testdata/golden/x86_64.yaml" >&2
 	diff "${work}/out-static.yaml" "${work}/out-fn.yaml" | head -20 >&2
@@ -116,6 +132,7 @@ row "coco-fn, 1,000 CocoConfigs in one list" "$(line fleet "${fleet}")"
 row "coco-fn, 10,000 CocoConfigs in one list" "$(line big "${big}")"
 row "kustomize build, static YAML" "$(line static "${kust}")"
 row "kustomize build, coco-fn exec function" "$(line fn "${kust}")"
+row "kustomize build, exec function doing no work" "$(line floor "${kust}")"
 echo "(peak RSS is that of the process timed: for kustomize, without the function it runs)"
 echo
 
@@ -127,6 +144,7 @@ fleet_ms="$(field median_ms "$(line fleet "${fleet}")")"
 big_ms="$(field median_ms "$(line big "${big}")")"
 static_ms="$(field median_ms "$(line static "${kust}")")"
 fn_ms="$(field median_ms "$(line fn "${kust}")")"
+floor_ms="$(field median_ms "$(line floor "${kust}")")"
 
 scale_ratio="$(calc "${big_ms} / ${fleet_ms}")"
 kustomize_ratio="$(calc "${fn_ms} / ${static_ms}")"
@@ -137,7 +155,8 @@ printf '  %-58s %8s\n' \
 	"start-up over a bare Go process, ms" "$(calc "${empty_ms} - ${bare_ms}")" \
 	"cost of one more CocoConfig, ms ((1,000 - 1) / 999)" "$(calc "(${fleet_ms} - ${one_ms}) / 999")" \
 	"10,000 / 1,000 CocoConfigs" "${scale_ratio}x" \
-	"kustomize build: exec function / static YAML" "${kustomize_ratio}x"
+	"kustomize build: exec function / static YAML" "${kustomize_ratio}x" \
+	"kustomize build: function doing no work / static YAML" "$(calc "${floor_ms} / ${static_ms}")x"
 echo
 
 failed=0
