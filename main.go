@@ -32,11 +32,12 @@ func main() {
 		os.Exit(1)
 	}
 
-	out, err := cocofn.Render(in)
-	if _, writeErr := os.Stdout.Write(out); writeErr != nil && err == nil {
-		err = writeErr
-	}
-	if err != nil {
+	// A run is short and its heap is garbage at the end: collecting half as
+	// often keeps lists of thousands of CocoConfigs from scaling worse than
+	// linearly, for a fifth more peak memory.
+	debug.SetGCPercent(200)
+
+	if err := cocofn.RenderTo(os.Stdout, in); err != nil {
 		fmt.Fprintf(os.Stderr, "coco-fn: %v\n", err)
 		os.Exit(1)
 	}

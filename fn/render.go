@@ -1,9 +1,11 @@
 package fn
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -14,20 +16,35 @@ import (
 // write back. When the list holds errors, the returned list carries them as
 // results and the items unchanged, and the error lists them too.
 func Render(input []byte) ([]byte, error) {
+	var b bytes.Buffer
+	err := RenderTo(&b, input)
+
+	return b.Bytes(), err
+}
+
+// RenderTo is Render writing to w, which it flushes, as the list is encoded:
+// a list of thousands of installs is never held as text in memory.
+func RenderTo(w io.Writer, input []byte) error {
 	rl, err := fn.ParseResourceList(input)
 	if err != nil {
-		return nil, fmt.Errorf("read ResourceList: %w", err)
+		return fmt.Errorf("read ResourceList: %w", err)
 	}
 
 	out, err := process(rl)
 
-	return out.encode(), err
+	bw := bufio.NewWriterSize(w, 64<<10)
+	out.encode(bw)
+	if flushErr := bw.Flush(); flushErr != nil && err == nil {
+		err = flushErr
+	}
+
+	return err
 }
 
 // encode writes the output as a ResourceList. Items that came in are written
-// as the SDK reads them, comments included; generated objects by writeValue.
-func (o output) encode() []byte {
-	var b bytes.Buffer
+// as the SDK reads them, comments included; generated objects by writeValue,
+// each let go of once written.
+func (o output) encode(b sink) {
 	b.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n")
 
 	if len(o.items)+len(o.generated) == 0 {
@@ -36,23 +53,22 @@ func (o output) encode() []byte {
 		b.WriteString("items:\n")
 	}
 	for _, item := range o.items {
-		writeItem(&b, item.String())
+		writeItem(b, item.String())
 	}
-	for _, m := range o.generated {
+	for i := range o.generated {
 		b.WriteString("- ")
-		writeMapping(&b, m.data, 2, true)
+		writeMapping(b, o.generated[i].data, 2, true)
+		o.generated[i].data = nil
 	}
 
 	if len(o.results) > 0 {
 		b.WriteString("results:")
-		writeValue(&b, genericResults(o.results), 0)
+		writeValue(b, genericResults(o.results), 0)
 	}
-
-	return b.Bytes()
 }
 
 // writeItem writes one YAML document as an item of a list, indented by two.
-func writeItem(b *bytes.Buffer, doc string) {
+func writeItem(b sink, doc string) {
 	lines := strings.Split(strings.TrimRight(doc, "\n"), "\n")
 	for i, line := range lines {
 		switch {

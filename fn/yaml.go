@@ -1,10 +1,10 @@
 package fn
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -17,11 +17,19 @@ import (
 // with sorted keys, lists, strings, json.Number, booleans) in block style,
 // and quotes every string that YAML could read as anything but that string.
 
+// sink is where the writer writes: a bytes.Buffer or a bufio.Writer.
+type sink interface {
+	io.Writer
+	io.ByteWriter
+	io.StringWriter
+	WriteRune(r rune) (int, error)
+}
+
 // writeValue writes v as the value of a mapping key written at keyIndent:
 // a scalar on the key's line, a mapping below it indented by two more
 // spaces, and a list below it with its dashes under the key, as kubectl and
 // kustomize write lists.
-func writeValue(b *bytes.Buffer, v any, keyIndent int) {
+func writeValue(b sink, v any, keyIndent int) {
 	switch v := v.(type) {
 	case map[string]any:
 		if len(v) == 0 {
@@ -46,7 +54,7 @@ func writeValue(b *bytes.Buffer, v any, keyIndent int) {
 
 // writeMapping writes the keys of m in sorted order at indent; with inline,
 // the first key goes where the caller left off, after a list's dash.
-func writeMapping(b *bytes.Buffer, m map[string]any, indent int, inline bool) {
+func writeMapping(b sink, m map[string]any, indent int, inline bool) {
 	pad := strings.Repeat(" ", indent)
 	for i, key := range sortedKeys(m) {
 		if i > 0 || !inline {
@@ -59,7 +67,7 @@ func writeMapping(b *bytes.Buffer, m map[string]any, indent int, inline bool) {
 }
 
 // writeSequence writes the items of s with their dashes at indent.
-func writeSequence(b *bytes.Buffer, s []any, indent int) {
+func writeSequence(b sink, s []any, indent int) {
 	pad := strings.Repeat(" ", indent)
 	for _, item := range s {
 		b.WriteString(pad)
@@ -87,7 +95,7 @@ func writeSequence(b *bytes.Buffer, s []any, indent int) {
 	}
 }
 
-func writeScalar(b *bytes.Buffer, v any) {
+func writeScalar(b sink, v any) {
 	switch v := v.(type) {
 	case string:
 		writeString(b, v)
@@ -114,7 +122,7 @@ var (
 
 // writeString writes s plain when no YAML reader could read it as anything
 // else, and double-quoted otherwise.
-func writeString(b *bytes.Buffer, s string) {
+func writeString(b sink, s string) {
 	if isPlain(s) {
 		b.WriteString(s)
 		return
@@ -158,7 +166,7 @@ func plainEdge(c byte, extra string) bool {
 
 // writeQuoted writes s as a YAML double-quoted scalar in printable ASCII,
 // escaping everything else.
-func writeQuoted(b *bytes.Buffer, s string) {
+func writeQuoted(b sink, s string) {
 	b.WriteByte('"')
 	for _, r := range s {
 		switch {
