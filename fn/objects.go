@@ -15,14 +15,13 @@ import (
 
 // manifest is one generated object, as the generic data it is written from.
 type manifest struct {
-	id   objectID
 	data map[string]any
 }
 
 // toManifest turns a typed object into generic data, leaving out what a
 // manifest should not carry: status, null values and empty mappings
 // (creationTimestamp: null, resources: {}).
-func toManifest(obj runtime.Object, group, kind string) (manifest, error) {
+func toManifest(obj runtime.Object) (manifest, error) {
 	generic, err := toGeneric(reflect.ValueOf(obj))
 	if err != nil {
 		return manifest{}, fmt.Errorf("encode %T: %w", obj, err)
@@ -35,14 +34,7 @@ func toManifest(obj runtime.Object, group, kind string) (manifest, error) {
 	delete(m, "status")
 	prune(m)
 
-	meta, _ := m["metadata"].(map[string]any)
-	name, _ := meta["name"].(string)
-	namespace, _ := meta["namespace"].(string)
-
-	return manifest{
-		id:   objectID{group: group, kind: kind, namespace: namespace, name: name},
-		data: m,
-	}, nil
+	return manifest{data: m}, nil
 }
 
 // setAnnotation sets one annotation of the manifest.
@@ -54,15 +46,6 @@ func (m manifest) setAnnotation(key, value string) {
 		meta["annotations"] = annotations
 	}
 	annotations[key] = value
-}
-
-// annotation returns one annotation of the manifest, or "".
-func (m manifest) annotation(key string) string {
-	meta, _ := m.data["metadata"].(map[string]any)
-	annotations, _ := meta["annotations"].(map[string]any)
-	v, _ := annotations[key].(string)
-
-	return v
 }
 
 // prune removes null values and empty mappings from m, depth first.

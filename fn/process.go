@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/coco-fn/coco-fn/generators"
 )
@@ -29,14 +30,23 @@ type install struct {
 	source  *fn.KubeObject
 	owner   string
 	plan    generators.Plan
-	objects []manifest
+	objects []planned
+}
+
+// planned is an object an install generates: its identity, and its file in
+// a kpt package (or none). The object itself is built only when it is
+// written, so that a list of thousands of installs is never held in memory.
+type planned struct {
+	id    objectID
+	file  string
+	index int
 }
 
 // output is what a run hands back: the items it keeps, the objects it
 // generated and its results.
 type output struct {
 	items     fn.KubeObjects
-	generated []manifest
+	generated []install
 	results   fn.Results
 }
 
@@ -186,34 +196,52 @@ func load(src *fn.KubeObject) (install, problems, error) {
 	}
 
 	in := install{source: src, owner: owner(src), plan: plan}
-	in.objects, err = build(in)
+	in.objects = plannedObjects(in)
 
-	return in, errs, err
+	return in, errs, nil
 }
 
-// build generates the objects of one install, annotated with their owner and,
-// in a kpt package, with the file they belong in next to the CocoConfig.
-func build(in install) ([]manifest, error) {
+// plannedObjects lists the objects of one install and, in a kpt package, the
+// file each belongs in, next to the CocoConfig.
+func plannedObjects(in install) []planned {
 	dir := packageDir(in.source)
 	indexes := map[string]int{}
 
-	var objects []manifest
+	var objects []planned
 	for _, g := range generators.Generate(in.plan) {
 		gvk := g.Object.GetObjectKind().GroupVersionKind()
-		m, err := toManifest(g.Object, gvk.Group, gvk.Kind)
+		meta := g.Object.(metav1.Object)
+		p := planned{id: objectID{group: gvk.Group, kind: gvk.Kind,
+			namespace: meta.GetNamespace(), name: meta.GetName()}}
+		if dir != "" {
+			p.file = path.Join(dir, g.File)
+			p.index = indexes[p.file]
+			indexes[p.file]++
+		}
+		objects = append(objects, p)
+	}
+
+	return objects
+}
+
+// build generates the objects of one install, annotated with their owner and
+// the file they belong in.
+func build(in install) ([]manifest, error) {
+	var objects []manifest
+	for i, g := range generators.Generate(in.plan) {
+		p := in.objects[i]
+		m, err := toManifest(g.Object)
 		if err != nil {
 			return nil, err
 		}
 
 		m.setAnnotation(OwnerAnnotation, in.owner)
-		if dir != "" {
-			file := path.Join(dir, g.File)
-			index := strconv.Itoa(indexes[file])
-			m.setAnnotation(pathAnnotation, file)
-			m.setAnnotation(legacyPathAnnotation, file)
+		if p.file != "" {
+			index := strconv.Itoa(p.index)
+			m.setAnnotation(pathAnnotation, p.file)
+			m.setAnnotation(legacyPathAnnotation, p.file)
 			m.setAnnotation(indexAnnotation, index)
 			m.setAnnotation(legacyIndexAnnotation, index)
-			indexes[file]++
 		}
 		objects = append(objects, m)
 	}

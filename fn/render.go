@@ -33,7 +33,9 @@ func RenderTo(w io.Writer, input []byte) error {
 	out, err := process(rl)
 
 	bw := bufio.NewWriterSize(w, 64<<10)
-	out.encode(bw)
+	if encodeErr := out.encode(bw); encodeErr != nil && err == nil {
+		err = encodeErr
+	}
 	if flushErr := bw.Flush(); flushErr != nil && err == nil {
 		err = flushErr
 	}
@@ -42,9 +44,9 @@ func RenderTo(w io.Writer, input []byte) error {
 }
 
 // encode writes the output as a ResourceList. Items that came in are written
-// as the SDK reads them, comments included; generated objects by writeValue,
-// each let go of once written.
-func (o output) encode(b sink) {
+// as the SDK reads them, comments included; the objects of each install are
+// built and written by writeValue one install at a time.
+func (o output) encode(b sink) error {
 	b.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n")
 
 	if len(o.items)+len(o.generated) == 0 {
@@ -55,16 +57,23 @@ func (o output) encode(b sink) {
 	for _, item := range o.items {
 		writeItem(b, item.String())
 	}
-	for i := range o.generated {
-		b.WriteString("- ")
-		writeMapping(b, o.generated[i].data, 2, true)
-		o.generated[i].data = nil
+	for _, in := range o.generated {
+		objects, err := build(in)
+		if err != nil {
+			return err
+		}
+		for _, m := range objects {
+			b.WriteString("- ")
+			writeMapping(b, m.data, 2, true)
+		}
 	}
 
 	if len(o.results) > 0 {
 		b.WriteString("results:")
 		writeValue(b, genericResults(o.results), 0)
 	}
+
+	return nil
 }
 
 // writeItem writes one YAML document as an item of a list, indented by two.

@@ -50,8 +50,8 @@ func checkCollisions(installs []install, items fn.KubeObjects) fn.Results {
 				continue
 			}
 			generatedBy[id] = in
-			if file := o.annotation(pathAnnotation); file != "" {
-				files[file] = in
+			if o.file != "" {
+				files[o.file] = in
 			}
 		}
 	}
@@ -159,7 +159,7 @@ func upsert(items fn.KubeObjects, installs []install) output {
 		for _, o := range in.objects {
 			current[o.id] = true
 		}
-		out.generated = append(out.generated, in.objects...)
+		out.generated = append(out.generated, in)
 	}
 
 	out.items = make(fn.KubeObjects, 0, len(items))
