@@ -66,32 +66,20 @@ func writeMapping(b sink, m map[string]any, indent int, inline bool) {
 	}
 }
 
-// writeSequence writes the items of s with their dashes at indent.
+// writeSequence writes the items of s with their dashes at indent. A
+// mapping item starts on its dash's line; anything else is written as the
+// value of a key at indent+2 would be.
 func writeSequence(b sink, s []any, indent int) {
 	pad := strings.Repeat(" ", indent)
 	for _, item := range s {
 		b.WriteString(pad)
 		b.WriteByte('-')
-		switch item := item.(type) {
-		case map[string]any:
-			if len(item) == 0 {
-				b.WriteString(" {}\n")
-				continue
-			}
+		if m, ok := item.(map[string]any); ok && len(m) > 0 {
 			b.WriteByte(' ')
-			writeMapping(b, item, indent+2, true)
-		case []any:
-			if len(item) == 0 {
-				b.WriteString(" []\n")
-				continue
-			}
-			b.WriteByte('\n')
-			writeSequence(b, item, indent+2)
-		default:
-			b.WriteByte(' ')
-			writeScalar(b, item)
-			b.WriteByte('\n')
+			writeMapping(b, m, indent+2, true)
+			continue
 		}
+		writeValue(b, item, indent+2)
 	}
 }
 
