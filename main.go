@@ -10,6 +10,8 @@ import (
 	"os"
 	"runtime/debug"
 
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+
 	cocofn "github.com/coco-fn/coco-fn/fn"
 )
 
@@ -38,8 +40,21 @@ func main() {
 	debug.SetGCPercent(200)
 
 	if err := cocofn.RenderTo(os.Stdout, in); err != nil {
-		fmt.Fprintf(os.Stderr, "coco-fn: %v\n", err)
+		printErrors(err)
 		os.Exit(1)
+	}
+}
+
+// printErrors writes each error result, or the error, on a line of its own.
+func printErrors(err error) {
+	results, ok := err.(fn.Results)
+	if !ok {
+		fmt.Fprintf(os.Stderr, "coco-fn: %v\n", err)
+		return
+	}
+
+	for _, r := range results {
+		fmt.Fprintf(os.Stderr, "coco-fn: %s\n", r)
 	}
 }
 

@@ -18,6 +18,18 @@ func checkScheduling(errs *problems, s CocoConfigSpec, arch generators.Architect
 			"selects %s nodes, and its RuntimeClasses too; choose the profile with spec.architecture",
 			arch.Name, arch.NodeArch)
 	}
+	if v, set := s.NodeSelector[generators.RuntimeLabel]; set {
+		errs.add(join("spec.nodeSelector", generators.RuntimeLabel), v, "the node script sets this "+
+			"label itself once a node is ready; select nodes with another label")
+	}
+	if n := len(s.NodeSelector); n > maxSelectorEntries {
+		errs.add("spec.nodeSelector", n, "has %d entries; at most %d allowed", n, maxSelectorEntries)
+		return
+	}
+	if n := len(s.Tolerations); n > maxSelectorEntries {
+		errs.add("spec.tolerations", n, "has %d entries; at most %d allowed", n, maxSelectorEntries)
+		return
+	}
 
 	for _, key := range sortedKeys(s.NodeSelector) {
 		path := join("spec.nodeSelector", key)
@@ -35,6 +47,14 @@ func checkScheduling(errs *problems, s CocoConfigSpec, arch generators.Architect
 
 	checkPattern(errs, "spec.priorityClassName", s.PriorityClassName, dnsSubdomain,
 		"the name of a PriorityClass")
+	checkLength(errs, "spec.priorityClassName", s.PriorityClassName, maxSubdomainLength)
+}
+
+// checkLength reports a value longer than max bytes.
+func checkLength(errs *problems, path, v string, max int) {
+	if len(v) > max {
+		errs.add(path, len(v), "is %d characters long; at most %d allowed", len(v), max)
+	}
 }
 
 var (
@@ -52,7 +72,7 @@ func checkToleration(errs *problems, path string, t corev1.Toleration) {
 			"PreferNoSchedule, NoExecute", t.Effect)
 	}
 	if t.Operator == corev1.TolerationOpExists && t.Value != "" {
-		errs.add(path+".value", t.Value, "must be empty when operator is Exists")
+		errs.add(path+".value", t.Value, "must be empty when operator is Exists, not %q", t.Value)
 	}
 	if t.Key == "" && t.Operator != corev1.TolerationOpExists {
 		errs.add(path+".operator", t.Operator, "must be Exists when key is empty")
@@ -92,6 +112,9 @@ const (
 	maxPathLength        = 256
 	maxAnnotations       = 64
 	maxHostOSLength      = 63
+	maxSelectorEntries   = 100
+	maxSubdomainLength   = 253
+	maxImageLength       = 255
 	firstPrintable, last = '!', '~'
 )
 

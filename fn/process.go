@@ -62,8 +62,10 @@ func process(rl *fn.ResourceList) (output, error) {
 	}
 
 	if len(sources) == 0 {
-		return output{items: rl.Items, results: fn.Results{fn.GeneralResult(
-			"no CocoConfig found in functionConfig or items; nothing generated", fn.Warning)}}, nil
+		results := fn.Results{fn.GeneralResult(
+			"no CocoConfig found in functionConfig or items; nothing generated", fn.Warning)}
+		logWarnings(results)
+		return output{items: rl.Items, results: results}, nil
 	}
 
 	installs, results := loadAll(sources)
@@ -177,7 +179,9 @@ func loadAll(sources []*fn.KubeObject) ([]install, fn.Results) {
 func load(src *fn.KubeObject) (install, problems, error) {
 	m, err := src.CopyToResourceNode().Map()
 	if err != nil {
-		return install{}, nil, fmt.Errorf("read %s: %w", Kind, err)
+		// The YAML library appends the whole object to its message.
+		msg, _, _ := strings.Cut(err.Error(), " for the following resource")
+		return install{}, nil, fmt.Errorf("read %s: %s", Kind, msg)
 	}
 
 	cfg, errs := decodeStrict(m)

@@ -79,7 +79,7 @@ func resolve(cfg *CocoConfig) (generators.Plan, problems) {
 	if relOK {
 		resolveSnapshotters(&errs, s.SetupSnapshotters, &plan)
 	}
-	if relOK && archOK {
+	if relOK && archOK && !errs.fatal() {
 		checkSetup(&errs, plan)
 	}
 	checkScheduling(&errs, s, arch)
@@ -175,6 +175,7 @@ func resolveImage(errs *problems, img ImageSpec, plan *generators.Plan) {
 		"an image tag (letters, digits, '_', '.', '-'; at most 128)")
 	checkPattern(errs, "spec.image.digest", img.Digest, imageDigest, "sha256: and 64 hex digits")
 
+	checkLength(errs, "spec.image.repository", img.Repository, maxImageLength)
 	plan.Image = or(img.Repository, generators.DefaultImageRepository) + ":" +
 		or(img.Tag, plan.Release.Version)
 	if img.Digest != "" {
@@ -192,6 +193,7 @@ func resolveImage(errs *problems, img ImageSpec, plan *generators.Plan) {
 	for i, name := range img.PullSecrets {
 		path := fmt.Sprintf("spec.image.pullSecrets[%d]", i)
 		checkPattern(errs, path, name, dnsSubdomain, "the name of a Secret")
+		checkLength(errs, path, name, maxSubdomainLength)
 		if name == "" {
 			errs.add(path, name, "must not be empty")
 		}

@@ -45,7 +45,7 @@ func checkCollisions(installs []install, items fn.KubeObjects) fn.Results {
 			id := o.id
 			if other, dup := generatedBy[id]; dup && other.owner != in.owner {
 				results = append(results, objectResult(fmt.Sprintf(
-					"CocoConfigs %s and %s both generate %s; give each its own spec.multiInstallSuffix",
+					"CocoConfigs %s and %s both generate %s; change spec.name or spec.multiInstallSuffix of one",
 					describeSource(other), describeSource(in), id), in.source, fn.Error))
 				continue
 			}
