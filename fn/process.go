@@ -2,6 +2,8 @@ package fn
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -104,12 +106,14 @@ func fail(rl *fn.ResourceList, results fn.Results) (output, error) {
 	return out, errs
 }
 
-// logWarnings copies warnings to stderr, where kustomize, which does not
-// show results, lets the user see them.
+// Warnings receives a copy of every warning result, one per line: stderr,
+// where kustomize, which does not show results, lets the user see them.
+var Warnings io.Writer = os.Stderr
+
 func logWarnings(results fn.Results) {
 	for _, r := range results {
 		if r.Severity == fn.Warning {
-			fn.Log("coco-fn:", r.String())
+			fmt.Fprintln(Warnings, "coco-fn:", r.String())
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -55,6 +56,11 @@ func TestRerunIsIdempotent(t *testing.T) {
 		require.NoError(t, err, filepath.Base(dir))
 		require.Equal(t, itemStrings(t, first), itemStrings(t, second), filepath.Base(dir))
 	}
+}
+
+func TestMain(m *testing.M) {
+	Warnings = io.Discard // the results carry them; keep test output readable
+	os.Exit(m.Run())
 }
 
 func run(input []byte) ([]byte, error) {
@@ -119,4 +125,21 @@ func itemStrings(t *testing.T, resourceList []byte) []string {
 	sort.Strings(items)
 
 	return items
+}
+
+// TestWarningsAreCopiedToStderr checks that warnings, which kustomize does
+// not show as results, are written to Warnings one per line.
+func TestWarningsAreCopiedToStderr(t *testing.T) {
+	var b strings.Builder
+	Warnings = &b
+	t.Cleanup(func() { Warnings = io.Discard })
+
+	_, err := run(readFile(t, filepath.Join("testdata", "fn", "warnings", "input.yaml")))
+	require.NoError(t, err)
+
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	require.Len(t, lines, 2, b.String())
+	for _, line := range lines {
+		require.True(t, strings.HasPrefix(line, "coco-fn: [warning] "), line)
+	}
 }
