@@ -26,7 +26,7 @@ image: build
 tools:
 	@test/tools/install.sh
 
-## cluster: kube-apiserver and etcd for the end-to-end tests, in bin/
+## cluster: etcd, the Kubernetes control plane and kwok for the end-to-end tests, in bin/
 cluster:
 	test/cluster/build.sh
 

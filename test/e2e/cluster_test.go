@@ -38,9 +38,26 @@ type server struct {
 	exited chan struct{}
 }
 
+// controlPlane is a running etcd and kube-apiserver, with what further
+// components need to join them.
+type controlPlane struct {
+	api     *kubeAPI
+	dir     string
+	saKey   string
+	servers []*server
+}
+
 // startCluster starts etcd and kube-apiserver from bin/ on free loopback
 // ports, waits until the API server is ready, and stops both when t ends.
 func startCluster(t *testing.T) *kubeAPI {
+	t.Helper()
+
+	return startControlPlane(t).api
+}
+
+// startControlPlane is startCluster, returning also the working directory,
+// the service-account signing key and the servers.
+func startControlPlane(t *testing.T) *controlPlane {
 	t.Helper()
 
 	etcdBin := requireTool(t, "etcd", "cluster")
@@ -50,7 +67,7 @@ func startCluster(t *testing.T) *kubeAPI {
 	token := randomToken(t)
 
 	etcd, etcdURL := startEtcd(t, etcdBin, dir, ports[0], ports[1])
-	args := apiServerArgs(t, dir, etcdURL, ports[2], token)
+	args, saKey := apiServerArgs(t, dir, etcdURL, ports[2], token)
 	apiServer := startServer(t, "kube-apiserver", apiBin, dir, args)
 	api := newKubeAPI("https://127.0.0.1:"+strconv.Itoa(ports[2]), token)
 
@@ -59,7 +76,7 @@ func startCluster(t *testing.T) *kubeAPI {
 			err, logTail(etcd.log), logTail(apiServer.log))
 	}
 
-	return api
+	return &controlPlane{api: api, dir: dir, saKey: saKey, servers: []*server{etcd, apiServer}}
 }
 
 // startEtcd starts a single-member etcd serving clients on clientPort and
@@ -86,8 +103,9 @@ func startEtcd(t *testing.T, bin, dir string, clientPort, peerPort int) (*server
 }
 
 // apiServerArgs writes the service-account keys and the token file into dir
-// and returns the kube-apiserver flags that use them.
-func apiServerArgs(t *testing.T, dir, etcdURL string, port int, token string) []string {
+// and returns the kube-apiserver flags that use them, and the path of the
+// private key.
+func apiServerArgs(t *testing.T, dir, etcdURL string, port int, token string) ([]string, string) {
 	t.Helper()
 
 	pub, priv := writeServiceAccountKeys(t, dir)
@@ -110,7 +128,7 @@ func apiServerArgs(t *testing.T, dir, etcdURL string, port int, token string) []
 		"--service-account-issuer=https://kubernetes.default.svc",
 		"--service-account-key-file=" + pub,
 		"--service-account-signing-key-file=" + priv,
-	}
+	}, priv
 }
 
 // writeServiceAccountKeys writes a fresh RSA key pair as PEM files into dir
@@ -160,7 +178,7 @@ func startServer(t *testing.T, name, bin, dir string, args []string) *server {
 
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
-	cmd.Env = serverEnv()
+	cmd.Env = serverEnv(dir)
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -178,19 +196,22 @@ func startServer(t *testing.T, name, bin, dir string, args []string) *server {
 	return s
 }
 
-// serverEnv is this process's environment without proxy settings, so that
-// the servers only ever talk to each other on loopback.
-func serverEnv() []string {
+// serverEnv is the environment of a server working in dir: this process's,
+// less proxy settings (so that the servers only ever talk to each other on
+// loopback) and kwok's settings, with HOME set to dir (so that no server
+// reads configuration from the user's home directory).
+func serverEnv(dir string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasSuffix(strings.ToLower(name), "_proxy") {
+		if strings.HasSuffix(strings.ToLower(name), "_proxy") ||
+			strings.HasPrefix(name, "KWOK_") || name == "HOME" {
 			continue
 		}
 		env = append(env, kv)
 	}
 
-	return env
+	return append(env, "HOME="+dir)
 }
 
 // stop sends SIGTERM to the server and its process group, and SIGKILL to

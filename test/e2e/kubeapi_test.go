@@ -66,6 +66,26 @@ func (k *kubeAPI) do(ctx context.Context, method, path string, body, out any) ([
 		return nil, err
 	}
 
+	return k.send(req, path, out)
+}
+
+// mergePatch applies patch to the object at path as a JSON merge patch.
+func (k *kubeAPI) mergePatch(ctx context.Context, path string, patch any) error {
+	req, err := k.request(ctx, http.MethodPatch, path, patch)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/merge-patch+json")
+
+	_, err = k.send(req, path, nil)
+
+	return err
+}
+
+// send sends req, decodes the answer into out (when not nil), and returns
+// the server's warnings; path names the request in errors.
+func (k *kubeAPI) send(req *http.Request, path string, out any) ([]string, error) {
+	method := req.Method
 	resp, err := k.client.Do(req)
 	if err != nil {
 		return nil, err

@@ -34,11 +34,18 @@ func requireTool(t testing.TB, name, makeTarget string) string {
 		return found
 	}
 
-	msg := "bin/" + name + " is missing; run `make " + makeTarget + "` to install it"
+	missingTool(t, "bin/"+name+" is missing; run `make "+makeTarget+"` to install it")
+
+	return ""
+}
+
+// missingTool stops the test for something it needs that is not installed:
+// it fails under CI=true and skips elsewhere, with msg.
+func missingTool(t testing.TB, msg string) {
+	t.Helper()
+
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}
 	t.Skip(msg)
-
-	return ""
 }
