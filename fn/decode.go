@@ -99,16 +99,16 @@ func checkStruct(v any, t reflect.Type, path string, errs *problems) bool {
 		return false
 	}
 
-	fields := jsonFields(t)
+	fields := jsonFieldsByName(t)
 	for _, key := range sortedKeys(m) {
-		ft, known := fields[key]
+		f, known := fields[key]
 		if !known {
 			errs.add(join(path, key), nil, "unknown field %q%s; allowed fields: %s",
 				key, suggest(key, fields), strings.Join(sortedKeys(fields), ", "))
 			delete(m, key)
 			continue
 		}
-		if !checkValue(m[key], ft, join(path, key), errs) {
+		if !checkValue(m[key], f.Type, join(path, key), errs) {
 			delete(m, key)
 		}
 	}
@@ -165,17 +165,6 @@ func checkScalar(v any, t reflect.Type, path string, errs *problems) bool {
 	}
 
 	return ok
-}
-
-// jsonFields maps the JSON names of t's fields to their types, including the
-// fields of embedded structs.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
-	fields := make(map[string]reflect.Type, t.NumField())
-	for name, f := range jsonFieldsByName(t) {
-		fields[name] = f.Type
-	}
-
-	return fields
 }
 
 // jsonFieldsByName maps the JSON names of t's fields to the fields, with
